@@ -1,0 +1,77 @@
+package org.qingfeng.app;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.sqlclient.Pool;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.qingfeng.auth.AdminTokenBootstrap;
+import org.qingfeng.auth.AuditHandler;
+import org.qingfeng.auth.AuditLog;
+import org.qingfeng.auth.AuditRoutes;
+import org.qingfeng.auth.AuthHandler;
+import org.qingfeng.auth.TokenRoutes;
+import org.qingfeng.auth.TokenStore;
+import org.qingfeng.http.OpenApiRoutes;
+import org.qingfeng.http.RouterAssembly;
+import org.qingfeng.kafka.Topics;
+import org.qingfeng.ops.HealthRoutes;
+import org.qingfeng.ops.MetricsRoutes;
+import org.qingfeng.ops.ReadinessCheck;
+
+/** Wires the domains together: who gets which client, which routes go where, which verticles run. */
+final class AppServices {
+  private final Vertx vertx;
+  private final QingfengConfig config;
+  private final Pool pool;
+  private final KafkaAdminClient kafkaAdmin;
+  private final PrometheusMeterRegistry registry;
+  private final Topics topics;
+  private final Infrastructure infra;
+  private final BooleanSupplier stopping;
+  private final TokenStore tokens;
+  private final AuditLog audit;
+
+  AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
+      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pool = pool;
+    this.kafkaAdmin = kafkaAdmin;
+    this.registry = registry;
+    this.topics = topics;
+    this.infra = infra;
+    this.stopping = stopping;
+    this.tokens = new TokenStore(pool);
+    this.audit = new AuditLog(pool);
+  }
+
+  Future<Void> bootstrapSecrets(Consumer<String> printer) {
+    return AdminTokenBootstrap.run(tokens, config.adminToken, printer);
+  }
+
+  Router router() {
+    RouterAssembly assembly = new RouterAssembly(config.bodyLimit)
+        .apiGuard(new AuditHandler(audit))
+        .apiGuard(new AuthHandler(tokens))
+        .api(new TokenRoutes(tokens)::mount)
+        .api(new AuditRoutes(audit)::mount)
+        .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
+        .root(new OpenApiRoutes()::mount);
+    if (config.metricsEnabled) {
+      assembly.root(new MetricsRoutes(registry)::mount);
+    }
+    return assembly.build(vertx);
+  }
+
+  Future<Void> deployRoleVerticles() {
+    return Future.succeededFuture();
+  }
+
+  Future<Void> seedDemo() {
+    return new DemoSeeder(pool, tokens, config.dataDir).seedOnce();
+  }
+}

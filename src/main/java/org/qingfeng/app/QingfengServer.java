@@ -1,0 +1,191 @@
+package org.qingfeng.app;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.Future;
+import java.util.HashMap;
+import org.apache.kafka.clients.admin.AdminClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.qingfeng.db.Database;
+import org.qingfeng.db.Migrations;
+import org.qingfeng.http.HttpServerVerticle;
+import org.qingfeng.kafka.KafkaSettings;
+import org.qingfeng.kafka.TopicProvisioner;
+import org.qingfeng.kafka.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Qingfeng instance: infrastructure (embedded or external), schema, Vert.x with
+ * metrics, topics, the admin token, the HTTP server and the role verticles. {@link #start}
+ * blocks the calling (non-event-loop) thread until the server is ready; {@link #stop} is
+ * graceful and idempotent.
+ */
+public final class QingfengServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(QingfengServer.class);
+  private static final long STEP_TIMEOUT_S = 60;
+
+  private final QingfengConfig config;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private Infrastructure infra;
+  private Vertx vertx;
+  private Pool pool;
+  private KafkaAdminClient kafkaAdmin;
+  private KafkaClientMetrics kafkaMetrics;
+  private PrometheusMeterRegistry registry;
+  private HttpServerVerticle http;
+  private AppServices services;
+
+  private QingfengServer(QingfengConfig config) {
+    this.config = config;
+  }
+
+  public static QingfengServer start(QingfengConfig config, Consumer<String> oneTimeSecretPrinter) throws Exception {
+    QingfengServer server = new QingfengServer(config);
+    try {
+      server.boot(oneTimeSecretPrinter);
+      return server;
+    } catch (Exception | Error e) {
+      server.stop();
+      throw e;
+    }
+  }
+
+  private void boot(Consumer<String> printer) throws Exception {
+    long t0 = System.nanoTime();
+    infra = Infrastructure.start(config);
+    Migrations.migrate(infra.postgres());
+
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(config.metricsEnabled)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
+    vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+
+    pool = Database.pool(vertx, infra.postgres(), config.postgresPoolSize);
+    AdminClient nativeAdmin = AdminClient.create(new HashMap<String, Object>(KafkaSettings.admin(infra.kafkaBootstrap())));
+    kafkaMetrics = new KafkaClientMetrics(nativeAdmin);
+    kafkaMetrics.bindTo(registry);
+    kafkaAdmin = KafkaAdminClient.create(vertx, nativeAdmin);
+    Topics topics = new Topics(config.kafkaTopicPrefix);
+    await(TopicProvisioner.ensure(kafkaAdmin, topics, config.kafkaPartitions, config.kafkaReplicationFactor));
+
+    services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra, stopping::get);
+    await(services.bootstrapSecrets(printer));
+
+    if (config.hasRole(QingfengConfig.Role.API) || config.hasRole(QingfengConfig.Role.LED)) {
+      http = new HttpServerVerticle(config.httpHost, config.httpPort, services::router,
+          Duration.ofSeconds(config.shutdownGraceSeconds));
+      await(vertx.deployVerticle(http));
+    }
+    await(services.deployRoleVerticles());
+    if (config.demo) {
+      await(services.seedDemo());
+    }
+    LOG.info("Qingfeng ready in {} ms on http://{}:{} — embedded: {}; postgres {}; kafka {}",
+        (System.nanoTime() - t0) / 1_000_000, config.httpHost, httpPort(),
+        infra.embeddedParts().isEmpty() ? "none" : String.join(", ", infra.embeddedParts()),
+        infra.postgres().display(), infra.kafkaBootstrap());
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public QingfengConfig config() {
+    return config;
+  }
+
+  public Infrastructure infrastructure() {
+    return infra;
+  }
+
+  /** Stops accepting, lets in-flight work finish within the grace period, closes clients, stops embedded services. */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    stopping.set(true);
+    long t0 = System.nanoTime();
+    try {
+      if (kafkaMetrics != null) {
+        kafkaMetrics.close();
+      }
+      if (kafkaAdmin != null) {
+        kafkaAdmin.close().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      LOG.warn("Kafka admin client did not close: {}", e.toString());
+    }
+    try {
+      if (vertx != null) {
+        // Undeploying runs every verticle's stop(): the HTTP server drains, consumers commit.
+        vertx.close().toCompletionStage().toCompletableFuture()
+            .get(config.shutdownGraceSeconds + 3L, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close within the grace period: {}", e.toString());
+    }
+    if (infra != null) {
+      infra.close();
+    }
+    LOG.info("Qingfeng stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof Exception) {
+        throw (Exception) c;
+      }
+      throw e;
+    }
+  }
+}
