@@ -1,0 +1,49 @@
+package org.qingfeng.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The one HTTP server. On stop it stops accepting and lets in-flight requests finish. */
+public final class HttpServerVerticle extends VerticleBase {
+  private final String host;
+  private final int port;
+  private final Supplier<Router> routerFactory;
+  private final Duration grace;
+  private HttpServer server;
+
+  public HttpServerVerticle(String host, int port, Supplier<Router> routerFactory, Duration grace) {
+    this.host = host;
+    this.port = port;
+    this.routerFactory = routerFactory;
+    this.grace = grace;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setCompressionSupported(true)
+        .setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxInitialLineLength(8192)
+        .setMaxHeaderSize(16384);
+    server = vertx.createHttpServer(options).requestHandler(routerFactory.get());
+    return server.listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,47 @@
+package org.qingfeng.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes RFC 9457 application/problem+json bodies. */
+public final class ProblemResponse {
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final String TYPE_BASE = "https://qingfeng.example/problems/";
+
+  private ProblemResponse() {
+  }
+
+  public static Future<Void> send(RoutingContext ctx, Problem p) {
+    return send(ctx, p.status(), p.title(), p.detail(), p.extensions());
+  }
+
+  public static Future<Void> send(RoutingContext ctx, int status, String title, String detail, JsonObject extensions) {
+    HttpServerResponse res = ctx.response();
+    if (res.headWritten()) {
+      // Too late for a problem body: the client sees a cut response, which is the truth.
+      res.reset();
+      return Future.succeededFuture();
+    }
+    JsonObject body = new JsonObject()
+        .put("type", TYPE_BASE + status)
+        .put("title", title)
+        .put("status", status);
+    if (detail != null) {
+      body.put("detail", detail);
+    }
+    body.put("instance", ctx.request().path());
+    String requestId = RequestIdHandler.requestId(ctx);
+    if (requestId != null) {
+      body.put("request_id", requestId);
+    }
+    if (extensions != null) {
+      extensions.forEach(e -> body.put(e.getKey(), e.getValue()));
+    }
+    return res.setStatusCode(status)
+        .putHeader("Content-Type", CONTENT_TYPE)
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}
