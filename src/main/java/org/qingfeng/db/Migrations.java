@@ -18,6 +18,9 @@ public final class Migrations {
         .dataSource(url.jdbcUrl(), url.user, url.password)
         .locations("classpath:db/migration")
         .connectRetries(10)
+        // Capabilities land in any order (V4.x contacts and campaigns, V6.x LED, ...): a data
+        // directory that saw V6 before V4 existed must still take V4 when it arrives.
+        .outOfOrder(true)
         .load();
     MigrateResult result = flyway.migrate();
     LOG.info("schema at version {} ({} migrations applied now)", result.targetSchemaVersion == null
