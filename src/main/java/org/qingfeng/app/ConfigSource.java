@@ -76,17 +76,7 @@ public final class ConfigSource {
   }
 
   public int integer(String key, int min, int max) {
-    String s = string(key);
-    int v;
-    try {
-      v = Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key, "'" + s + "' is not a whole number (set it via " + envName(key) + " or the config file)");
-    }
-    if (v < min || v > max) {
-      throw new ConfigException(key, v + " is out of range " + min + ".." + max);
-    }
-    return v;
+    return (int) longValue(key, min, max);
   }
 
   public long longValue(String key, long min, long max) {
@@ -95,7 +85,7 @@ public final class ConfigSource {
     try {
       v = Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, "'" + s + "' is not a whole number");
+      throw new ConfigException(key, "'" + s + "' is not a whole number (set it via " + envName(key) + " or the config file)");
     }
     if (v < min || v > max) {
       throw new ConfigException(key, v + " is out of range " + min + ".." + max);
