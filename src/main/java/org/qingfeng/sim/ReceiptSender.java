@@ -1,0 +1,169 @@
+package org.qingfeng.sim;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DeliveryReceipt;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.MessageState;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends SMPP delivery receipts (deliver_sm, esm_class 0x04) with both the appendix-B text and
+ * the receipted_message_id / message_state TLVs. Runs on the simulator's scheduled executor,
+ * never on a session's PDU reader thread, because deliver_sm blocks until its response. The
+ * executor starts receipts in due order (ties in scheduling order); with its default single
+ * thread that is also the order on the wire.
+ */
+final class ReceiptSender {
+
+    /** A receipt decided when the submit was accepted: which entry, which final state. */
+    record PlannedReceipt(LedgerEntry entry, DeliveryReceiptState state) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiptSender.class);
+    private static final int SMSC_RECEIPT_BITS = 0x03;
+    private static final int RECEIPT_TEXT_CHARS = 20;
+    private static final long SEND_NOW_TIMEOUT_MS = 5_000;
+
+    private final ScheduledExecutorService executor;
+    private final BoundSessions sessions;
+    private final SimulatorStats stats;
+    private final ReceiptMix mix;
+    private final long delayMs;
+    private final Random random;
+
+    ReceiptSender(ScheduledExecutorService executor, BoundSessions sessions, SimulatorStats stats,
+            ReceiptMix mix, long delayMs, Random random) {
+        this.executor = executor;
+        this.sessions = sessions;
+        this.stats = stats;
+        this.mix = mix;
+        this.delayMs = delayMs;
+        this.random = random;
+    }
+
+    /** Decides the receipt for an accepted submit; null when registered_delivery asks for none. */
+    PlannedReceipt plan(LedgerEntry entry) {
+        // Bits 0-1 of registered_delivery: 0 none, 1 success and failure, 2 failure only.
+        int smscReceipt = entry.registeredDelivery & SMSC_RECEIPT_BITS;
+        if (smscReceipt == 0) {
+            return null;
+        }
+        DeliveryReceiptState state = mix.pick(random);
+        boolean failureOnly = smscReceipt == SMPPConstant.REGDEL_SMSC_FAILURE_REQUESTED;
+        return failureOnly && state == DeliveryReceiptState.DELIVRD ? null : new PlannedReceipt(entry, state);
+    }
+
+    /** Sends the receipt after the configured delay; receipts go out in the order they fall due. */
+    void schedule(PlannedReceipt receipt, SMPPServerSession origin) {
+        executor.schedule(() -> deliver(receipt, origin), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends the receipt now and waits until the client acknowledged it (receipt-before-response). */
+    void sendNow(PlannedReceipt receipt, SMPPServerSession origin) {
+        Future<?> sent = executor.submit(() -> deliver(receipt, origin));
+        try {
+            sent.get(SEND_NOW_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Receipt for {} sent before its response did not complete: {}", receipt.entry().messageId, e.toString());
+        }
+    }
+
+    private void deliver(PlannedReceipt receipt, SMPPServerSession origin) {
+        LedgerEntry entry = receipt.entry();
+        byte[] body = receiptText(receipt).getBytes(StandardCharsets.US_ASCII);
+        OptionalParameter[] tlvs = {
+            new OptionalParameter.Receipted_message_id(entry.messageId),
+            new OptionalParameter.Message_state(messageState(receipt.state()).value())
+        };
+        for (SMPPServerSession session : candidates(origin, entry.systemId)) {
+            try {
+                session.deliverShortMessage("", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, entry.destination,
+                        TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, entry.source,
+                        new ESMClass(SMPPConstant.ESMCLS_SMSC_DELIV_RECEIPT), (byte) 0, (byte) 0,
+                        new RegisteredDelivery(0), DataCodings.ZERO, body, tlvs);
+                stats.receiptsSent.increment();
+                return;
+            } catch (Exception e) {
+                // Try the next receiver of the same account, as an SMSC with several binds would.
+                LOG.debug("Receipt {} to {} failed on session {}: {}", entry.messageId,
+                        PhoneMask.mask(entry.source), session.getSessionId(), e.toString());
+            }
+        }
+        stats.receiptsFailed.increment();
+        LOG.debug("Receipt {} dropped: no receiver bound for {}", entry.messageId, entry.systemId);
+    }
+
+    /** The submitting session first when it can receive, then every other receiver of the account. */
+    private List<SMPPServerSession> candidates(SMPPServerSession origin, String systemId) {
+        List<SMPPServerSession> candidates = new ArrayList<>();
+        BoundSessions.Bound originBound = sessions.get(origin);
+        if (originBound != null && originBound.canReceive()) {
+            candidates.add(origin);
+        }
+        for (BoundSessions.Bound receiver : sessions.receivers(systemId)) {
+            if (receiver.session() != origin) {
+                candidates.add(receiver.session());
+            }
+        }
+        return candidates;
+    }
+
+    private static String receiptText(PlannedReceipt receipt) {
+        LedgerEntry entry = receipt.entry();
+        boolean delivered = receipt.state() == DeliveryReceiptState.DELIVRD;
+        String text = entry.text.length() > RECEIPT_TEXT_CHARS ? entry.text.substring(0, RECEIPT_TEXT_CHARS) : entry.text;
+        DeliveryReceipt receiptText = new DeliveryReceipt(entry.messageId, 1, delivered ? 1 : 0,
+                new Date(entry.receivedAt), new Date(), receipt.state(), errorCode(receipt.state()), text);
+        return receiptText.toString();
+    }
+
+    /** Fixed err values per state, so client tests can assert on them. */
+    private static String errorCode(DeliveryReceiptState state) {
+        switch (state) {
+            case DELIVRD:
+                return "000";
+            case UNDELIV:
+                return "001";
+            case EXPIRED:
+                return "002";
+            default:
+                return "003";
+        }
+    }
+
+    static MessageState messageState(DeliveryReceiptState state) {
+        switch (state) {
+            case DELIVRD:
+                return MessageState.DELIVERED;
+            case UNDELIV:
+                return MessageState.UNDELIVERABLE;
+            case EXPIRED:
+                return MessageState.EXPIRED;
+            case REJECTD:
+                return MessageState.REJECTED;
+            default:
+                return MessageState.UNKNOWN;
+        }
+    }
+}
