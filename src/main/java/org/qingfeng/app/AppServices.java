@@ -21,6 +21,8 @@ import org.qingfeng.kafka.Topics;
 import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
 import org.qingfeng.ops.ReadinessCheck;
+import org.qingfeng.sms.SmsPreviewRoutes;
+import org.qingfeng.sms.encoding.SmsEncoder;
 
 /** Wires the domains together: who gets which client, which routes go where, which verticles run. */
 final class AppServices {
@@ -59,12 +61,17 @@ final class AppServices {
         .apiGuard(new AuthHandler(tokens))
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
+        .api(new SmsPreviewRoutes(smsEncoder())::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
       assembly.root(new MetricsRoutes(registry)::mount);
     }
     return assembly.build(vertx);
+  }
+
+  SmsEncoder smsEncoder() {
+    return new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16);
   }
 
   Future<Void> deployRoleVerticles() {

@@ -1,0 +1,134 @@
+package org.qingfeng.sms.smpp;
+
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.OptionalParameter;
+import org.qingfeng.sms.encoding.SmsDecoder;
+import org.qingfeng.sms.receipt.DeliveryReceiptText;
+import org.qingfeng.sms.receipt.ParsedReceipt;
+import org.qingfeng.sms.receipt.ReceiptState;
+import org.qingfeng.sms.receipt.SmscIdNormalizer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Tells receipts from mobile-originated messages and reads them. A receipt is a deliver_sm
+ * with the SMSC-delivery-receipt (0x04) or intermediate-notification (0x20) esm_class type,
+ * or any deliver_sm carrying receipted_message_id. The TLVs win over the text, because
+ * the text format is only a convention (SMPP 3.4 Appendix B) that SMSCs bend.
+ */
+final class DeliverSmClassifier {
+    static final short TAG_RECEIPTED_MESSAGE_ID = 0x001E;
+    static final short TAG_MESSAGE_STATE = 0x0427;
+    static final short TAG_NETWORK_ERROR_CODE = 0x0423;
+    static final short TAG_MESSAGE_PAYLOAD = 0x0424;
+
+    private final SmscIdNormalizer normalizer;
+    private final ZoneId smscZone;
+
+    DeliverSmClassifier(SmscIdNormalizer normalizer, ZoneId smscZone) {
+        this.normalizer = normalizer;
+        this.smscZone = smscZone;
+    }
+
+    ClassifiedDeliverSm classify(DeliverSm pdu) {
+        byte esmClass = pdu.getEsmClass();
+        int messageType = esmClass & 0x3C;
+        String tlvId = stringTlv(pdu, TAG_RECEIPTED_MESSAGE_ID);
+        if (messageType == 0x04 || messageType == 0x20 || tlvId != null) {
+            return receipt(pdu, tlvId);
+        }
+        return mobileOriginated(pdu);
+    }
+
+    private ClassifiedDeliverSm receipt(DeliverSm pdu, String tlvId) {
+        String text = pdu.getShortMessage() == null ? "" : new String(pdu.getShortMessage(), StandardCharsets.ISO_8859_1);
+        Optional<ParsedReceipt> parsed = DeliveryReceiptText.parse(text);
+        Integer tlvState = byteTlv(pdu, TAG_MESSAGE_STATE);
+
+        String rawId = tlvId != null ? tlvId : parsed.map(p -> p.id).orElse(null);
+        if (rawId == null || rawId.isBlank()) {
+            return ClassifiedDeliverSm.unreadable("receipt without receipted_message_id or readable text");
+        }
+        ClassifiedDeliverSm c = new ClassifiedDeliverSm();
+        c.kind = ClassifiedDeliverSm.Kind.RECEIPT;
+        c.smscId = normalizer.normalize(rawId.trim());
+        String statWord = parsed.map(p -> p.stat).orElse(null);
+        if (tlvState != null) {
+            c.state = ReceiptState.fromMessageState(tlvState);
+        } else if (statWord != null) {
+            c.state = ReceiptState.fromStat(statWord);
+        } else {
+            return ClassifiedDeliverSm.unreadable("receipt " + rawId + " without message_state or stat");
+        }
+        c.statWord = statWord != null ? statWord : c.state.name();
+        c.errorCode = parsed.map(p -> p.err).orElseGet(() -> networkErrorCode(pdu));
+        c.submittedAt = parsed.map(p -> smscTime(p.submitDate)).orElse(null);
+        c.doneAt = parsed.map(p -> smscTime(p.doneDate)).orElse(null);
+        c.source = pdu.getSourceAddr();
+        c.destination = pdu.getDestAddress();
+        return c;
+    }
+
+    private ClassifiedDeliverSm mobileOriginated(DeliverSm pdu) {
+        byte[] body = pdu.getShortMessage();
+        if ((body == null || body.length == 0) && pdu.getOptionalParameter(TAG_MESSAGE_PAYLOAD) != null) {
+            body = tlvValue(pdu.getOptionalParameter(TAG_MESSAGE_PAYLOAD));
+        }
+        ClassifiedDeliverSm c = new ClassifiedDeliverSm();
+        c.kind = ClassifiedDeliverSm.Kind.MO;
+        c.source = pdu.getSourceAddr();
+        c.destination = pdu.getDestAddress();
+        c.dataCoding = pdu.getDataCoding() & 0xFF;
+        try {
+            c.text = SmsDecoder.decodeShortMessage(c.dataCoding, pdu.getEsmClass(), body == null ? new byte[0] : body);
+        } catch (RuntimeException e) {
+            return ClassifiedDeliverSm.unreadable("MO with data_coding " + c.dataCoding + " not decodable: " + e.getMessage());
+        }
+        return c;
+    }
+
+    /** Receipt dates are SMSC local time, YYMMDDhhmm (some SMSCs add seconds). */
+    private Long smscTime(String digits) {
+        return DeliveryReceiptText.parseDate(digits)
+                .map(t -> t.atZone(smscZone).toInstant().toEpochMilli())
+                .orElse(null);
+    }
+
+    private static String networkErrorCode(DeliverSm pdu) {
+        OptionalParameter tlv = pdu.getOptionalParameter(TAG_NETWORK_ERROR_CODE);
+        if (tlv == null) {
+            return null;
+        }
+        byte[] value = tlvValue(tlv);
+        // network_type (1 octet) + error code (2 octets)
+        return value.length == 3 ? (value[0] & 0xFF) + ":" + (((value[1] & 0xFF) << 8) | (value[2] & 0xFF)) : null;
+    }
+
+    static String stringTlv(DeliverSm pdu, short tag) {
+        OptionalParameter tlv = pdu.getOptionalParameter(tag);
+        if (tlv == null) {
+            return null;
+        }
+        String s = new String(tlvValue(tlv), StandardCharsets.ISO_8859_1);
+        int nul = s.indexOf('\0'); // C-octet strings carry their terminator
+        return nul >= 0 ? s.substring(0, nul) : s;
+    }
+
+    private static Integer byteTlv(DeliverSm pdu, short tag) {
+        OptionalParameter tlv = pdu.getOptionalParameter(tag);
+        if (tlv == null) {
+            return null;
+        }
+        byte[] value = tlvValue(tlv);
+        return value.length == 0 ? null : value[0] & 0xFF;
+    }
+
+    /** The value octets of any TLV type: serialize() is tag(2) + length(2) + value. */
+    private static byte[] tlvValue(OptionalParameter tlv) {
+        byte[] wire = tlv.serialize();
+        return Arrays.copyOfRange(wire, 4, wire.length);
+    }
+}

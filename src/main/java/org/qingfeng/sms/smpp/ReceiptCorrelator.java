@@ -1,0 +1,119 @@
+package org.qingfeng.sms.smpp;
+
+import org.qingfeng.sms.events.SmsEvent;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Short-lived memory of SMSC id → our message id, so a receipt can name our message.
+ * Downstream matches on the SMSC id anyway (Postgres is the record); this only spares it work.
+ *
+ * <p>A receipt that arrives before its submit_sm_resp is published at once without our id and
+ * parked here; when the response arrives, {@link #submitted} hands it back to be published
+ * again with our id. Both copies share one event id, so the sink keeps one. Channel context only;
+ * both maps are bounded in size and age.
+ */
+final class ReceiptCorrelator {
+    private record Submitted(String messageId, int partIndex, int partTotal, long submittedAt, long storedAt) {
+    }
+
+    private record Parked(SmsEvent receipt, long storedAt) {
+    }
+
+    private final LongSupplier clockMillis;
+    private final int maxEntries;
+    private final long submittedTtlMs;
+    private final long parkedTtlMs;
+    private final LinkedHashMap<String, Submitted> submitted = new LinkedHashMap<>();
+    private final LinkedHashMap<String, List<Parked>> parked = new LinkedHashMap<>();
+
+    ReceiptCorrelator(LongSupplier clockMillis, int maxEntries, long submittedTtlMs, long parkedTtlMs) {
+        this.clockMillis = clockMillis;
+        this.maxEntries = maxEntries;
+        this.submittedTtlMs = submittedTtlMs;
+        this.parkedTtlMs = parkedTtlMs;
+    }
+
+    /**
+     * Records a part the SMSC accepted.
+     *
+     * @return receipts for it that arrived early, now carrying our message id (to publish again)
+     */
+    List<SmsEvent> submitted(String smscId, String messageId, int partIndex, int partTotal, long submittedAt) {
+        long now = clockMillis.getAsLong();
+        submitted.put(smscId, new Submitted(messageId, partIndex, partTotal, submittedAt, now));
+        evict(submitted, now, submittedTtlMs, s -> s.storedAt);
+        List<Parked> early = parked.remove(smscId);
+        if (early == null) {
+            return List.of();
+        }
+        List<SmsEvent> enriched = new ArrayList<>(early.size());
+        for (Parked p : early) {
+            fill(p.receipt, submitted.get(smscId));
+            enriched.add(p.receipt);
+        }
+        return enriched;
+    }
+
+    /** Fills our message id into a receipt if its submit is known; otherwise parks a copy for later. */
+    SmsEvent match(SmsEvent receipt) {
+        Submitted known = submitted.get(receipt.smscId);
+        if (known != null) {
+            fill(receipt, known);
+            return receipt;
+        }
+        long now = clockMillis.getAsLong();
+        parked.computeIfAbsent(receipt.smscId, k -> new ArrayList<>(1)).add(new Parked(copy(receipt), now));
+        evict(parked, now, parkedTtlMs, list -> list.get(0).storedAt);
+        return receipt;
+    }
+
+    int parkedCount() {
+        return parked.size();
+    }
+
+    private static void fill(SmsEvent receipt, Submitted known) {
+        receipt.messageId = known.messageId;
+        receipt.partIndex = known.partIndex;
+        receipt.partTotal = known.partTotal;
+        if (receipt.submittedAt == null) {
+            receipt.submittedAt = known.submittedAt;
+        }
+    }
+
+    private <V> void evict(LinkedHashMap<String, V> map, long now, long ttl, java.util.function.ToLongFunction<V> storedAt) {
+        Iterator<Map.Entry<String, V>> oldestFirst = map.entrySet().iterator();
+        while (oldestFirst.hasNext()) {
+            Map.Entry<String, V> eldest = oldestFirst.next();
+            if (map.size() > maxEntries || now - storedAt.applyAsLong(eldest.getValue()) > ttl) {
+                oldestFirst.remove();
+            } else {
+                break;
+            }
+        }
+    }
+
+    private static SmsEvent copy(SmsEvent e) {
+        SmsEvent c = new SmsEvent();
+        c.type = e.type;
+        c.eventId = e.eventId;
+        c.channel = e.channel;
+        c.messageId = e.messageId;
+        c.partIndex = e.partIndex;
+        c.partTotal = e.partTotal;
+        c.smscId = e.smscId;
+        c.commandStatus = e.commandStatus;
+        c.status = e.status;
+        c.statWord = e.statWord;
+        c.errorCode = e.errorCode;
+        c.submittedAt = e.submittedAt;
+        c.doneAt = e.doneAt;
+        c.receivedAt = e.receivedAt;
+        return c;
+    }
+}

@@ -1,0 +1,187 @@
+package org.qingfeng.sms.smpp;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.qingfeng.sms.encoding.EncodedSms;
+import org.qingfeng.sms.encoding.SmsEncoder;
+import org.qingfeng.sms.encoding.SmsPart;
+import org.qingfeng.sms.encoding.SmsTextException;
+import org.qingfeng.sms.events.SmsEvent;
+import org.qingfeng.sms.events.SmsEventPublisher;
+import org.qingfeng.sms.receipt.SmscIdNormalizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One configured SMPP channel: keeps it bound, sends messages part by part under the channel's
+ * rate and window, and publishes a submit_result event per part and a receipt event per
+ * delivery receipt. All state lives on one Vert.x context; jSMPP's blocking calls run on a
+ * worker pool sized to the window, so an event loop never waits on the SMSC.
+ */
+public final class SmppChannel {
+    private static final Logger log = LoggerFactory.getLogger(SmppChannel.class);
+    private static final long RECEIPT_ACK_TIMEOUT_MS = 5_000;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final ChannelConfig config;
+    private final SmsEncoder encoder = new SmsEncoder(SmsEncoder.DEFAULT_MAX_PARTS, false);
+    private final SubmitWindow window;
+    private final PartsTokenBucket bucket;
+    private final SmppMetrics metrics;
+    private final WorkerExecutor submitPool;
+    private final SmppLink link;
+    private final PartSubmitter partSubmitter;
+    private final ReceiptEvents receiptEvents;
+    private final List<Consumer<ChannelState>> stateListeners = new CopyOnWriteArrayList<>();
+    private int nextReference;
+
+    public SmppChannel(Vertx vertx, ChannelConfig config, SmsEventPublisher publisher, MeterRegistry registry) {
+        this(vertx, config, publisher, registry, ZoneId.of("Asia/Shanghai"));
+    }
+
+    /** @param smscZone the time zone of the SMSC's receipt dates */
+    public SmppChannel(Vertx vertx, ChannelConfig config, SmsEventPublisher publisher, MeterRegistry registry,
+                       ZoneId smscZone) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.config = config;
+        this.window = new SubmitWindow(context, config.window);
+        this.bucket = new PartsTokenBucket(config.partsPerSecond);
+        this.metrics = new SmppMetrics(registry, config.name, window::inUse);
+        SmscIdNormalizer normalizer = SmscIdNormalizer.parse(config.receiptIdNormalization);
+        this.receiptEvents = new ReceiptEvents(config.name, publisher, metrics);
+        InboundHandler inbound = new InboundHandler(config.name, context, new DeliverSmClassifier(normalizer, smscZone),
+                receiptEvents::onDeliverSm, RECEIPT_ACK_TIMEOUT_MS);
+        this.link = new SmppLink(vertx, context, config, inbound, this::stateChanged);
+        this.submitPool = vertx.createSharedWorkerExecutor("smpp-submit-" + config.name, config.window);
+        this.partSubmitter = new PartSubmitter(vertx, config, link, window, bucket, submitPool, metrics, normalizer);
+        this.nextReference = (int) (System.nanoTime() & 0xFF);
+    }
+
+    public String name() {
+        return config.name;
+    }
+
+    public ChannelConfig config() {
+        return config;
+    }
+
+    /** Starts binding; failures to bind are retried with backoff, so this completes at once. */
+    public Future<Void> start() {
+        return onContext(() -> {
+            link.start();
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Completes once the channel is bound (immediately if it is). */
+    public Future<Void> awaitBound() {
+        return onContext(() -> link.awaitBound().mapEmpty());
+    }
+
+    public ChannelState state() {
+        return link.state();
+    }
+
+    /** Called on the channel's context at every state change. */
+    public void onStateChange(Consumer<ChannelState> listener) {
+        stateListeners.add(listener);
+    }
+
+    /** Parts per second currently allowed (0 = unlimited); lower than configured after throttling. */
+    public double currentRate() {
+        return bucket.currentRate();
+    }
+
+    public int windowInUse() {
+        return window.inUse();
+    }
+
+    public long outcomeUnknownCount() {
+        return (long) metrics.outcomeUnknownCount();
+    }
+
+    /**
+     * Sends one message. The future succeeds with each part's outcome (a rejected message is a
+     * successful future whose outcome says rejected) once the submit_result events are published;
+     * it fails only for text that cannot be encoded or a closed channel.
+     */
+    public Future<SubmitOutcome> submit(OutboundSms sms) {
+        return onContext(() -> {
+            EncodedSms encoded;
+            try {
+                encoded = encoder.encode(sms.text(), nextReference++);
+            } catch (SmsTextException e) {
+                return Future.failedFuture(new IllegalArgumentException(sms.messageId() + ": " + e.getMessage(), e));
+            }
+            return submitParts(sms, encoded, 0, new ArrayList<>(encoded.parts()))
+                    .map(parts -> new SubmitOutcome(sms.messageId(), config.name, encoded.encoding().name(), parts));
+        });
+    }
+
+    public Future<Void> close() {
+        return onContext(() -> link.close().eventually(submitPool::close));
+    }
+
+    /** Parts go one after another, so a throttled part is retried before its successors are sent. */
+    private Future<List<PartOutcome>> submitParts(OutboundSms sms, EncodedSms encoded, int i, List<PartOutcome> done) {
+        List<SmsPart> parts = encoded.partList();
+        if (i == parts.size()) {
+            return Future.succeededFuture(done);
+        }
+        SmsPart part = parts.get(i);
+        PartSubmitter.Attempt attempt = new PartSubmitter.Attempt(sms, part, encoded.encoding().dataCoding());
+        return partSubmitter.submit(attempt)
+                .compose(outcome -> receiptEvents.onSubmitResult(sms.messageId(), outcome).map(outcome))
+                .compose(outcome -> {
+                    done.add(outcome);
+                    if (!SmsEvent.STATUS_SUBMITTED.equals(outcome.status())) {
+                        // The handset cannot complete the message: do not spend the remaining parts.
+                        for (int rest = i + 1; rest < parts.size(); rest++) {
+                            done.add(new PartOutcome(rest + 1, parts.size(), SubmitOutcome.NOT_SENT, null, 0, 0, 0,
+                                    System.currentTimeMillis()));
+                        }
+                        return Future.succeededFuture(done);
+                    }
+                    return submitParts(sms, encoded, i + 1, done);
+                });
+    }
+
+    private void stateChanged(ChannelState state) {
+        metrics.bound(state == ChannelState.BOUND);
+        for (Consumer<ChannelState> listener : stateListeners) {
+            try {
+                listener.accept(state);
+            } catch (RuntimeException e) {
+                log.warn("channel {}: state listener failed", config.name, e);
+            }
+        }
+    }
+
+    private <T> Future<T> onContext(Supplier<Future<T>> action) {
+        if (Vertx.currentContext() == context) {
+            return action.get();
+        }
+        Promise<T> result = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                action.get().onComplete(result);
+            } catch (RuntimeException e) {
+                result.fail(e);
+            }
+        });
+        return result.future();
+    }
+}

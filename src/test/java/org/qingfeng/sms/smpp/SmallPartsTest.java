@@ -1,0 +1,88 @@
+package org.qingfeng.sms.smpp;
+
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.extra.ResponseTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.qingfeng.sms.events.SmsEvent;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The connector's small decisions: error classes, masking, backoff, receipt matching. */
+@Timeout(10)
+class SmallPartsTest {
+
+    @Test
+    void classifiesSubmitFailures() {
+        assertThat(SubmitFailure.classify(new NegativeResponseException(SMPPConstant.STAT_ESME_RTHROTTLED), true))
+                .isEqualTo(SubmitFailure.THROTTLED);
+        assertThat(SubmitFailure.classify(new NegativeResponseException(SMPPConstant.STAT_ESME_RMSGQFUL), true))
+                .isEqualTo(SubmitFailure.QUEUE_FULL);
+        assertThat(SubmitFailure.classify(new NegativeResponseException(SMPPConstant.STAT_ESME_RSYSERR), true))
+                .isEqualTo(SubmitFailure.TRANSIENT);
+        assertThat(SubmitFailure.classify(new NegativeResponseException(0x0B), true)).isEqualTo(SubmitFailure.PERMANENT);
+        assertThat(SubmitFailure.classify(new ResponseTimeoutException(), true)).isEqualTo(SubmitFailure.TRANSIENT);
+        assertThat(SubmitFailure.classify(new ResponseTimeoutException(), false)).isEqualTo(SubmitFailure.OUTCOME_UNKNOWN);
+        assertThat(SubmitFailure.classify(new LinkLostException(), true)).isEqualTo(SubmitFailure.OUTCOME_UNKNOWN);
+        assertThat(SubmitFailure.classify(new IOException("not bound"), false)).isEqualTo(SubmitFailure.NOT_SENT);
+    }
+
+    @Test
+    void masksPhoneNumbers() {
+        assertThat(PhoneMask.mask("13812345678")).isEqualTo("138****5678");
+        assertThat(PhoneMask.mask("+8613812345678")).isEqualTo("+86138****5678");
+        assertThat(PhoneMask.mask("12345")).isEqualTo("****45");
+    }
+
+    @Test
+    void rebindBackoffGrowsAndStaysWithinItsBounds() {
+        RebindBackoff backoff = new RebindBackoff(500, 30_000);
+        for (int attempt = 0; attempt < 30; attempt++) {
+            long ceiling = Math.min(30_000, 500L << Math.min(attempt, 20));
+            assertThat(backoff.delayMs(attempt)).isBetween(500L, ceiling);
+        }
+    }
+
+    @Test
+    void anEarlyReceiptIsParkedAndComesBackWithOurMessageId() {
+        AtomicLong now = new AtomicLong(1_000);
+        ReceiptCorrelator correlator = new ReceiptCorrelator(now::get, 10, 60_000, 60_000);
+        SmsEvent early = receipt("S1");
+        assertThat(correlator.match(early).messageId).isNull();
+
+        List<SmsEvent> enriched = correlator.submitted("S1", "m-1", 2, 3, 900);
+        assertThat(enriched).singleElement().satisfies(e -> {
+            assertThat(e.messageId).isEqualTo("m-1");
+            assertThat(e.partIndex).isEqualTo(2);
+            assertThat(e.eventId).isEqualTo(early.eventId);
+        });
+        assertThat(correlator.match(receipt("S1")).messageId).isEqualTo("m-1");
+        assertThat(correlator.parkedCount()).isZero();
+    }
+
+    @Test
+    void correlationMemoryIsBoundedInSizeAndAge() {
+        AtomicLong now = new AtomicLong(1_000);
+        ReceiptCorrelator correlator = new ReceiptCorrelator(now::get, 2, 60_000, 60_000);
+        correlator.submitted("A", "m-a", 1, 1, 0);
+        correlator.submitted("B", "m-b", 1, 1, 0);
+        correlator.submitted("C", "m-c", 1, 1, 0);
+        assertThat(correlator.match(receipt("A")).messageId).isNull(); // evicted by size
+        now.addAndGet(120_000);
+        correlator.submitted("D", "m-d", 1, 1, 0);
+        assertThat(correlator.match(receipt("C")).messageId).isNull(); // evicted by age
+    }
+
+    private static SmsEvent receipt(String smscId) {
+        SmsEvent e = new SmsEvent();
+        e.type = SmsEvent.TYPE_RECEIPT;
+        e.smscId = smscId;
+        e.eventId = "ch:" + smscId + ":receipt:DELIVERED";
+        return e;
+    }
+}
