@@ -21,7 +21,11 @@ import org.qingfeng.kafka.Topics;
 import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
 import org.qingfeng.ops.ReadinessCheck;
+import java.util.concurrent.atomic.AtomicReference;
+import org.qingfeng.sms.SmsChannels;
+import org.qingfeng.sms.SmsChannelsVerticle;
 import org.qingfeng.sms.SmsPreviewRoutes;
+import org.qingfeng.sms.SmsRoutes;
 import org.qingfeng.sms.encoding.SmsEncoder;
 
 /** Wires the domains together: who gets which client, which routes go where, which verticles run. */
@@ -36,6 +40,8 @@ final class AppServices {
   private final BooleanSupplier stopping;
   private final TokenStore tokens;
   private final AuditLog audit;
+  private final AtomicReference<SmsChannels> smsChannels = new AtomicReference<>();
+  static final String DEFAULT_PHONE_REGION = "CN";
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
@@ -62,6 +68,7 @@ final class AppServices {
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
         .api(new SmsPreviewRoutes(smsEncoder())::mount)
+        .api(new SmsRoutes(smsChannels::get, smsEncoder(), DEFAULT_PHONE_REGION)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -75,7 +82,22 @@ final class AppServices {
   }
 
   Future<Void> deployRoleVerticles() {
-    return Future.succeededFuture();
+    Future<Void> chain = Future.succeededFuture();
+    if (config.hasRole(QingfengConfig.Role.SENDER)) {
+      SmsChannelsVerticle channels = new SmsChannelsVerticle(config, infra.kafkaBootstrap(), registry, smsEncoder());
+      chain = chain.compose(v -> vertx.deployVerticle(channels))
+          .compose(id -> channels.channels())
+          .map(c -> {
+            smsChannels.set(c);
+            return null;
+          });
+    }
+    return chain;
+  }
+
+  /** The SMS channels of this instance, once started; null when it runs no sender role. */
+  SmsChannels smsChannels() {
+    return smsChannels.get();
   }
 
   Future<Void> seedDemo() {

@@ -34,9 +34,15 @@ public final class QingfengConfig {
   public final int smsMaxParts;
   public final int smsConcatReferenceBits;
   public final List<Map<String, Object>> smsChannels;
+  public final long simulatorReceiptDelayMs;
+  public final String simulatorReceiptMix;
+  public final int simulatorHttpPort;
+  /** The environment the configuration was read from (channel passwords are looked up in it). */
+  public final Map<String, String> environment;
 
-  private QingfengConfig(ConfigSource s) {
+  private QingfengConfig(ConfigSource s, Map<String, String> env) {
     this.source = s;
+    this.environment = Map.copyOf(env);
     String dir = s.string("data-dir");
     if (dir.isEmpty()) {
       throw new ConfigException("data-dir", "must not be empty");
@@ -76,11 +82,21 @@ public final class QingfengConfig {
       throw new ConfigException("sms.concat-reference-bits", "must be 8 or 16");
     }
     this.smsChannels = s.listOfMaps("sms.channels");
+    this.simulatorReceiptDelayMs = s.longValue("sms.simulator.receipt-delay-ms", 0, 3_600_000);
+    this.simulatorReceiptMix = s.string("sms.simulator.receipt-mix");
+    try {
+      org.qingfeng.sim.ReceiptMix.parse(simulatorReceiptMix);
+    } catch (RuntimeException e) {
+      throw new ConfigException("sms.simulator.receipt-mix", e.getMessage());
+    }
+    this.simulatorHttpPort = s.integer("sms.simulator.http-port", -1, 65535);
   }
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
   public static QingfengConfig load(Path file, Map<String, String> env) {
-    return new QingfengConfig(ConfigSource.load(file, env));
+    QingfengConfig config = new QingfengConfig(ConfigSource.load(file, env), env);
+    org.qingfeng.sms.SmsChannels.configured(config);
+    return config;
   }
 
   public ConfigSource source() {

@@ -110,14 +110,23 @@ public final class QingfengServer implements AutoCloseable {
     if (config.demo) {
       await(services.seedDemo());
     }
+    java.util.List<String> embedded = new java.util.ArrayList<>(infra.embeddedParts());
+    if (services.smsChannels() != null && services.smsChannels().simulated()) {
+      embedded.add("smsc-simulator");
+    }
     LOG.info("Qingfeng ready in {} ms on http://{}:{} — embedded: {}; postgres {}; kafka {}",
         (System.nanoTime() - t0) / 1_000_000, config.httpHost, httpPort(),
-        infra.embeddedParts().isEmpty() ? "none" : String.join(", ", infra.embeddedParts()),
+        embedded.isEmpty() ? "none" : String.join(", ", embedded),
         infra.postgres().display(), infra.kafkaBootstrap());
   }
 
   public int httpPort() {
     return http == null ? -1 : http.actualPort();
+  }
+
+  /** The SMS channels of this instance (absent without the sender role). */
+  public java.util.Optional<org.qingfeng.sms.SmsChannels> smsChannels() {
+    return java.util.Optional.ofNullable(services == null ? null : services.smsChannels());
   }
 
   public Vertx vertx() {
