@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import org.qingfeng.auth.AdminTokenBootstrap;
 import org.qingfeng.auth.AuditHandler;
@@ -37,14 +37,14 @@ final class AppServices {
   private final PrometheusMeterRegistry registry;
   private final Topics topics;
   private final Infrastructure infra;
-  private final BooleanSupplier stopping;
+  private final Supplier<String> notReadyReason;
   private final TokenStore tokens;
   private final AuditLog audit;
   private final AtomicReference<SmsChannels> smsChannels = new AtomicReference<>();
   static final String DEFAULT_PHONE_REGION = "CN";
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
-      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
+      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -52,7 +52,7 @@ final class AppServices {
     this.registry = registry;
     this.topics = topics;
     this.infra = infra;
-    this.stopping = stopping;
+    this.notReadyReason = notReadyReason;
     this.tokens = new TokenStore(pool);
     this.audit = new AuditLog(pool);
   }
@@ -69,7 +69,7 @@ final class AppServices {
         .api(new AuditRoutes(audit)::mount)
         .api(new SmsPreviewRoutes(smsEncoder())::mount)
         .api(new SmsRoutes(smsChannels::get, smsEncoder(), DEFAULT_PHONE_REGION)::mount)
-        .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
+        .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
       assembly.root(new MetricsRoutes(registry)::mount);

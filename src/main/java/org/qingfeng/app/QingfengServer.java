@@ -45,6 +45,8 @@ public final class QingfengServer implements AutoCloseable {
 
   private final QingfengConfig config;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  /** Readiness stays 503 until every boot step (role verticles, demo seeding) is done. */
+  private final AtomicBoolean booted = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Infrastructure infra;
   private Vertx vertx;
@@ -98,7 +100,8 @@ public final class QingfengServer implements AutoCloseable {
     Topics topics = new Topics(config.kafkaTopicPrefix);
     await(TopicProvisioner.ensure(kafkaAdmin, topics, config.kafkaPartitions, config.kafkaReplicationFactor));
 
-    services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra, stopping::get);
+    services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra,
+        () -> stopping.get() ? "the server is shutting down" : booted.get() ? null : "the server is starting");
     await(services.bootstrapSecrets(printer));
 
     if (config.hasRole(QingfengConfig.Role.API) || config.hasRole(QingfengConfig.Role.LED)) {
@@ -110,6 +113,7 @@ public final class QingfengServer implements AutoCloseable {
     if (config.demo) {
       await(services.seedDemo());
     }
+    booted.set(true);
     java.util.List<String> embedded = new java.util.ArrayList<>(infra.embeddedParts());
     if (services.smsChannels() != null && services.smsChannels().simulated()) {
       embedded.add("smsc-simulator");

@@ -5,17 +5,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.qingfeng.http.ProblemResponse;
 
 /** /health/live (the process answers) and /health/ready (Postgres and Kafka answer). */
 public final class HealthRoutes {
   private final ReadinessCheck readiness;
-  private final BooleanSupplier stopping;
+  private final Supplier<String> notReadyReason;
 
-  public HealthRoutes(ReadinessCheck readiness, BooleanSupplier stopping) {
+  /** @param notReadyReason why the server as a whole is not ready (starting, stopping), or null */
+  public HealthRoutes(ReadinessCheck readiness, Supplier<String> notReadyReason) {
     this.readiness = readiness;
-    this.stopping = stopping;
+    this.notReadyReason = notReadyReason;
   }
 
   public void mount(Router router) {
@@ -24,8 +25,9 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    if (stopping.getAsBoolean()) {
-      ProblemResponse.send(ctx, 503, "Not ready", "the server is shutting down", null);
+    String reason = notReadyReason.get();
+    if (reason != null) {
+      ProblemResponse.send(ctx, 503, "Not ready", reason, null);
       return;
     }
     readiness.check().onSuccess(checks -> {
