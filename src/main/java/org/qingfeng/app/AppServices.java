@@ -34,9 +34,10 @@ final class AppServices {
   private final BooleanSupplier stopping;
   private final TokenStore tokens;
   private final AuditLog audit;
+  private final CampaignWiring campaigns;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
-      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
+      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping, ServerHooks hooks) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -47,6 +48,7 @@ final class AppServices {
     this.stopping = stopping;
     this.tokens = new TokenStore(pool);
     this.audit = new AuditLog(pool);
+    this.campaigns = new CampaignWiring(vertx, config, pool, registry, topics, infra, hooks);
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -59,6 +61,8 @@ final class AppServices {
         .apiGuard(new AuthHandler(tokens))
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
+        .api(campaigns.campaignRoutes()::mount)
+        .api(campaigns.messageRoutes()::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -68,7 +72,14 @@ final class AppServices {
   }
 
   Future<Void> deployRoleVerticles() {
-    return Future.succeededFuture();
+    Future<Void> deployed = Future.succeededFuture();
+    if (config.hasRole(QingfengConfig.Role.SCHEDULER)) {
+      deployed = deployed.compose(v -> campaigns.deployScheduler());
+    }
+    if (config.hasRole(QingfengConfig.Role.SENDER)) {
+      deployed = deployed.compose(v -> campaigns.deploySender());
+    }
+    return deployed;
   }
 
   Future<Void> seedDemo() {

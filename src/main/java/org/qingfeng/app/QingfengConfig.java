@@ -1,6 +1,8 @@
 package org.qingfeng.app;
 
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,18 @@ public final class QingfengConfig {
   public final int smsMaxParts;
   public final int smsConcatReferenceBits;
   public final List<Map<String, Object>> smsChannels;
+  public final int campaignFrequencyCap;
+  public final int campaignDefaultMaxRate;
+  public final ZoneId campaignDefaultTimeZone;
+  public final int campaignExpandPageSize;
+  public final int campaignSchedulerTickMs;
+  public final int campaignSchedulerLockRetryMs;
+  public final int campaignSubmittingTimeoutSeconds;
+  public final boolean campaignRequeueOutcomeUnknown;
+  public final int senderPollRecords;
+  public final int senderChunk;
+  public final int senderConcurrency;
+  public final int senderMaxAttempts;
 
   private QingfengConfig(ConfigSource s) {
     this.source = s;
@@ -76,6 +90,27 @@ public final class QingfengConfig {
       throw new ConfigException("sms.concat-reference-bits", "must be 8 or 16");
     }
     this.smsChannels = s.listOfMaps("sms.channels");
+    this.campaignFrequencyCap = s.integer("campaign.frequency-cap-per-day", 0, 1000);
+    this.campaignDefaultMaxRate = s.integer("campaign.default-max-rate", 1, 10_000);
+    String zone = s.string("campaign.default-time-zone");
+    try {
+      this.campaignDefaultTimeZone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw new ConfigException("campaign.default-time-zone", "'" + zone + "' is not a known time zone (e.g. Asia/Shanghai)");
+    }
+    this.campaignExpandPageSize = s.integer("campaign.expand-page-size", 10, 50_000);
+    this.campaignSchedulerTickMs = s.integer("campaign.scheduler-tick-ms", 20, 1000);
+    this.campaignSchedulerLockRetryMs = s.integer("campaign.scheduler-lock-retry-ms", 100, 600_000);
+    this.campaignSubmittingTimeoutSeconds = s.integer("campaign.submitting-timeout-seconds", 1, 86_400);
+    String policy = s.string("campaign.outcome-unknown-policy");
+    if (!policy.equals("requeue") && !policy.equals("fail")) {
+      throw new ConfigException("campaign.outcome-unknown-policy", "must be requeue or fail, not '" + policy + "'");
+    }
+    this.campaignRequeueOutcomeUnknown = policy.equals("requeue");
+    this.senderPollRecords = s.integer("campaign.sender.poll-records", 1, 10_000);
+    this.senderChunk = s.integer("campaign.sender.chunk", 1, 10_000);
+    this.senderConcurrency = s.integer("campaign.sender.concurrency", 1, 10_000);
+    this.senderMaxAttempts = s.integer("campaign.sender.max-attempts", 1, 100);
   }
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
@@ -93,6 +128,19 @@ public final class QingfengConfig {
 
   public boolean embeddedKafka() {
     return kafkaBootstrapServers.isEmpty();
+  }
+
+  /** Channel names a campaign may use: "default" plus every named entry of sms.channels. */
+  public Set<String> channelNames() {
+    Set<String> names = new java.util.TreeSet<>();
+    names.add("default");
+    for (Map<String, Object> ch : smsChannels) {
+      Object name = ch.get("name");
+      if (name != null && !name.toString().isBlank()) {
+        names.add(name.toString().trim());
+      }
+    }
+    return names;
   }
 
   public boolean hasRole(Role role) {

@@ -55,12 +55,20 @@ public final class QingfengServer implements AutoCloseable {
   private HttpServerVerticle http;
   private AppServices services;
 
-  private QingfengServer(QingfengConfig config) {
+  private final ServerHooks hooks;
+
+  private QingfengServer(QingfengConfig config, ServerHooks hooks) {
     this.config = config;
+    this.hooks = hooks;
   }
 
   public static QingfengServer start(QingfengConfig config, Consumer<String> oneTimeSecretPrinter) throws Exception {
-    QingfengServer server = new QingfengServer(config);
+    return start(config, oneTimeSecretPrinter, ServerHooks.defaults());
+  }
+
+  public static QingfengServer start(QingfengConfig config, Consumer<String> oneTimeSecretPrinter, ServerHooks hooks)
+      throws Exception {
+    QingfengServer server = new QingfengServer(config, hooks);
     try {
       server.boot(oneTimeSecretPrinter);
       return server;
@@ -98,7 +106,7 @@ public final class QingfengServer implements AutoCloseable {
     Topics topics = new Topics(config.kafkaTopicPrefix);
     await(TopicProvisioner.ensure(kafkaAdmin, topics, config.kafkaPartitions, config.kafkaReplicationFactor));
 
-    services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra, stopping::get);
+    services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra, stopping::get, hooks);
     await(services.bootstrapSecrets(printer));
 
     if (config.hasRole(QingfengConfig.Role.API) || config.hasRole(QingfengConfig.Role.LED)) {
