@@ -139,7 +139,8 @@ public final class LedgerStore {
     }
     return conn.preparedQuery("UPDATE campaign c SET outcome_unknown = c.outcome_unknown + x.n "
             + "FROM unnest($1::bigint[], $2::int[]) AS x(id, n) WHERE c.id = x.id")
-        .execute(Tuple.of(byCampaign.keySet().toArray(new Long[0]), byCampaign.values().toArray(new Integer[0])))
+        .execute(Tuple.tuple().addValue(byCampaign.keySet().toArray(new Long[0]))
+            .addValue(byCampaign.values().toArray(new Integer[0])))
         .mapEmpty();
   }
 
