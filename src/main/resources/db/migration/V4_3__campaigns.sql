@@ -73,6 +73,8 @@ CREATE TABLE message (
     error         TEXT,
     created_at    TIMESTAMPTZ NOT NULL,
     claimed_at    TIMESTAMPTZ,
+    -- Database time of the claim: what the stuck-submitting sweep measures (immune to app clock skew).
+    leased_at     TIMESTAMPTZ,
     submitted_at  TIMESTAMPTZ,
     updated_at    TIMESTAMPTZ NOT NULL,
     UNIQUE (campaign_id, contact_id)

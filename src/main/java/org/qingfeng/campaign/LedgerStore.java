@@ -8,6 +8,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,7 +73,7 @@ public final class LedgerStore {
    */
   public Future<RowSet<Row>> claim(Long[] ids, Instant now) {
     return pool.preparedQuery("UPDATE message m SET status = 'submitting', attempts = m.attempts + 1, claimed_at = $2, "
-            + "updated_at = $2 FROM campaign c WHERE m.id = ANY($1) AND m.status = 'queued' AND c.id = m.campaign_id "
+            + "leased_at = now(), updated_at = $2 FROM campaign c WHERE m.id = ANY($1) AND m.status = 'queued' AND c.id = m.campaign_id "
             + "AND c.status = 'running' RETURNING m.id, m.campaign_id, m.phone, m.text, m.parts, m.attempts, c.channel, "
             + "c.max_rate, c.time_zone, c.window_start, c.window_end, c.expire_at")
         .execute(Tuple.of(ids, Campaign.odt(now)));
@@ -123,12 +124,14 @@ public final class LedgerStore {
         unknownByCampaign.merge(o.campaignId, 1, Integer::sum);
       }
     }
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = u.status, "
+    // A retry of a campaign that was cancelled or expired meanwhile closes with its campaign instead.
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN u.status = 'queued' "
+            + "AND c.status IN ('cancelled', 'expired') THEN c.status ELSE u.status END, "
             + "smsc_ids = CASE WHEN u.smsc = '' THEN m.smsc_ids ELSE string_to_array(u.smsc, ',') END, error = u.error, "
             + "submitted_at = CASE WHEN u.status = 'submitted' THEN $6 ELSE m.submitted_at END, updated_at = $6, "
             + "outcome_unknown = m.outcome_unknown + u.unknown "
-            + "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[]) AS u(id, status, smsc, error, unknown) "
-            + "WHERE m.id = u.id AND m.status IN ('submitting', 'queued')")
+            + "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[]) AS u(id, status, smsc, error, unknown), "
+            + "campaign c WHERE m.id = u.id AND c.id = m.campaign_id AND m.status IN ('submitting', 'queued')")
         .execute(Tuple.of(ids, status, smsc, errors, unknown, Campaign.odt(now)))
         .compose(v -> addOutcomeUnknown(conn, unknownByCampaign)));
   }
@@ -146,8 +149,9 @@ public final class LedgerStore {
 
   /** Claimed messages that must not go out now (window closed, expired): back to queued, campaign flagged for requeue. */
   public Future<Void> release(Long[] ids, Instant now) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message SET status = 'queued', attempts = attempts - 1, "
-            + "updated_at = $2 WHERE id = ANY($1) AND status = 'submitting' RETURNING campaign_id")
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN c.status IN "
+            + "('cancelled', 'expired') THEN c.status ELSE 'queued' END, attempts = m.attempts - 1, updated_at = $2 "
+            + "FROM campaign c WHERE c.id = m.campaign_id AND m.id = ANY($1) AND m.status = 'submitting' RETURNING m.campaign_id")
         .execute(Tuple.of(ids, Campaign.odt(now)))
         .compose(rows -> conn.preparedQuery("UPDATE campaign SET requeue = true WHERE id = ANY($1)")
             .execute(Tuple.of(ids(rows).stream().distinct().toArray(Long[]::new))))
@@ -158,15 +162,16 @@ public final class LedgerStore {
    * Messages left in submitting by a crashed sender are outcome-unknown: re-queued (or failed,
    * by policy) and counted on the message and its campaign. Returns the count per campaign.
    */
-  public Future<Map<Long, Integer>> sweepStuck(Instant cutoff, Instant now, boolean requeue) {
+  public Future<Map<Long, Integer>> sweepStuck(Duration timeout, Instant now, boolean requeue) {
     return pool.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 AND c.status IN ('running', 'paused') "
             + "THEN 'queued' ELSE 'failed' END, error = CASE WHEN $3 AND c.status IN ('running', 'paused') THEN m.error "
             + "ELSE 'outcome unknown: the sender stopped during submit' END, outcome_unknown = m.outcome_unknown + 1, "
-            + "updated_at = $2 FROM campaign c WHERE c.id = m.campaign_id AND m.status = 'submitting' AND m.claimed_at < $1 "
+            + "updated_at = $2 FROM campaign c WHERE c.id = m.campaign_id AND m.status = 'submitting' "
+            + "AND m.leased_at < now() - make_interval(secs => $1) "
             + "RETURNING m.campaign_id), agg AS (SELECT campaign_id, count(*)::int AS n FROM stuck GROUP BY campaign_id) "
             + "UPDATE campaign c SET outcome_unknown = c.outcome_unknown + agg.n, requeue = (c.status = 'running') "
             + "FROM agg WHERE c.id = agg.campaign_id RETURNING c.id, agg.n")
-        .execute(Tuple.of(Campaign.odt(cutoff), Campaign.odt(now), requeue))
+        .execute(Tuple.of((double) timeout.toSeconds(), Campaign.odt(now), requeue))
         .map(rows -> {
           Map<Long, Integer> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getLong(0), r.getInteger(1)));

@@ -173,7 +173,7 @@ public final class SchedulerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     lastSweep = wall;
-    return ledger.sweepStuck(now.minus(settings.submittingTimeout), now, settings.requeueOutcomeUnknown)
+    return ledger.sweepStuck(settings.submittingTimeout, now, settings.requeueOutcomeUnknown)
         .map(found -> {
           for (Map.Entry<Long, Integer> e : found.entrySet()) {
             outcomeUnknown.increment(e.getValue());

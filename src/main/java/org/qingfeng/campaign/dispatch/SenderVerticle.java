@@ -98,6 +98,10 @@ public final class SenderVerticle extends VerticleBase {
         }))
         .onSuccess(v -> loop())
         .onFailure(err -> {
+          if (stopping) {
+            loopEnded.tryComplete(); // uncommitted: the records come again after the restart
+            return;
+          }
           LOG.warn("sms.outbound batch failed (attempt {}), retrying: {}", failures + 1, err.toString());
           vertx.setTimer(Math.min(5000, 200L << Math.min(failures, 5)), t -> handleUntilDone(records, failures + 1));
         });
