@@ -100,7 +100,7 @@ final class CampaignWiring {
     Map<String, String> consumer = KafkaSettings.consumer(infra.kafkaBootstrap(), config.kafkaTopicPrefix + "qingfeng-sender",
         "qingfeng-sender");
     consumer.put("max.poll.records", Integer.toString(config.senderPollRecords));
-    return vertx.deployVerticle(new SenderVerticle(consumer, topics.smsOutbound, topics.dlq, ledger,
+    return vertx.deployVerticle(new SenderVerticle(consumer, topics.smsOutbound, topics.dlq, ledger, store,
         publisher("qingfeng-sender-retry"), gw, hooks.clock, s, registry)).mapEmpty();
   }
 

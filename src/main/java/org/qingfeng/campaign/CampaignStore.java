@@ -156,6 +156,16 @@ public final class CampaignStore {
         });
   }
 
+  /** The current status of each campaign (the sender's gate before each submit). */
+  public Future<java.util.Map<Long, CampaignStatus>> statuses(Long[] ids) {
+    return pool.preparedQuery("SELECT id, status FROM campaign WHERE id = ANY($1)").execute(Tuple.of((Object) ids))
+        .map(rows -> {
+          java.util.Map<Long, CampaignStatus> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong(0), CampaignStatus.parse(r.getString(1))));
+          return out;
+        });
+  }
+
   /** Scheduled campaigns whose send_at has come, most urgent first. */
   public Future<List<Campaign>> due(Instant now) {
     return pool.preparedQuery(SELECT + "WHERE status = 'scheduled' AND send_at <= $1 ORDER BY priority DESC, send_at LIMIT 100")

@@ -28,12 +28,39 @@ import org.slf4j.LoggerFactory;
 final class ChunkSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkSubmitter.class);
 
-  /** What became of a chunk. */
-  static final class Result {
+  /**
+   * What became of a chunk. Outcomes are written to the ledger as they come (every
+   * {@link #FLUSH_AT} results or {@link #FLUSH_MS}), so one slow submit does not leave the
+   * chunk's other messages looking stuck in submitting.
+   */
+  final class Result {
     final List<LedgerStore.Outcome> outcomes = new ArrayList<>();
     final List<Long> released = new ArrayList<>();
     final Map<Long, List<Long>> retry = new HashMap<>();
+    final List<Future<?>> writes = new ArrayList<>();
+
+    void add(LedgerStore.Outcome o) {
+      outcomes.add(o);
+      if (outcomes.size() >= FLUSH_AT) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (!outcomes.isEmpty()) {
+        writes.add(ledger.recordOutcomes(new ArrayList<>(outcomes), clock.instant()));
+        outcomes.clear();
+      }
+    }
+
+    Future<Result> written() {
+      flush();
+      return Future.all(writes).map(this);
+    }
   }
+
+  static final int FLUSH_AT = 50;
+  static final long FLUSH_MS = 100;
 
   private final LedgerStore ledger;
   private final SmsGateway gateway;
@@ -48,8 +75,12 @@ final class ChunkSubmitter {
   private Vertx vertx;
   private Context context;
 
-  ChunkSubmitter(LedgerStore ledger, SmsGateway gateway, Clock clock, SenderVerticle.Settings settings, MeterRegistry registry) {
+  private final CampaignGate gate;
+
+  ChunkSubmitter(LedgerStore ledger, CampaignGate gate, SmsGateway gateway, Clock clock, SenderVerticle.Settings settings,
+      MeterRegistry registry) {
     this.ledger = ledger;
+    this.gate = gate;
     this.gateway = gateway;
     this.clock = clock;
     this.settings = settings;
@@ -76,6 +107,7 @@ final class ChunkSubmitter {
       return Future.succeededFuture(result);
     }
     Promise<Result> done = Promise.promise();
+    long flusher = vertx.setPeriodic(FLUSH_MS, t -> result.flush());
     int[] next = {0};
     int[] inFlight = {0};
     int[] finished = {0};
@@ -87,7 +119,8 @@ final class ChunkSubmitter {
         submitOne(m, result).onComplete(ar -> {
           inFlight[0]--;
           if (++finished[0] == claimed.size()) {
-            done.complete(result);
+            vertx.cancelTimer(flusher);
+            result.written().onComplete(done);
           } else {
             launch[0].run();
           }
@@ -101,9 +134,9 @@ final class ChunkSubmitter {
   private Future<Void> submitOne(Claimed m, Result result) {
     TokenBucket bucket = buckets.computeIfAbsent(m.campaignId, id -> new TokenBucket(vertx, m.maxRate));
     bucket.setRate(m.maxRate);
-    return bucket.acquire().compose(v -> {
+    return bucket.acquire().compose(v -> gate.running(m.campaignId)).compose(running -> {
       Instant now = clock.instant();
-      if (!m.sendableAt(now)) {
+      if (!running || !m.sendableAt(now)) {
         held.increment();
         result.released.add(m.id);
         return Future.succeededFuture();
@@ -123,11 +156,11 @@ final class ChunkSubmitter {
     switch (r.status) {
       case SUBMITTED:
         submitted.increment();
-        result.outcomes.add(new LedgerStore.Outcome(m.id, m.campaignId, "submitted", String.join(",", r.smscIds), null, false));
+        result.add(new LedgerStore.Outcome(m.id, m.campaignId, "submitted", String.join(",", r.smscIds), null, false));
         break;
       case REJECTED:
         failed.increment();
-        result.outcomes.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null, r.error, false));
+        result.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null, r.error, false));
         break;
       case RETRY:
         retryOrFail(m, result, r.error, false);
@@ -138,7 +171,7 @@ final class ChunkSubmitter {
         if (settings.requeueOutcomeUnknown) {
           retryOrFail(m, result, r.error, true);
         } else {
-          result.outcomes.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null, "outcome unknown: " + r.error, true));
+          result.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null, "outcome unknown: " + r.error, true));
         }
     }
   }
@@ -146,12 +179,12 @@ final class ChunkSubmitter {
   private void retryOrFail(Claimed m, Result result, String error, boolean outcomeUnknown) {
     if (m.attempts >= settings.maxAttempts) {
       failed.increment();
-      result.outcomes.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null,
+      result.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null,
           "gave up after " + m.attempts + " attempts: " + error, outcomeUnknown));
       return;
     }
     retried.increment();
-    result.outcomes.add(new LedgerStore.Outcome(m.id, m.campaignId, "queued", null, error, outcomeUnknown));
+    result.add(new LedgerStore.Outcome(m.id, m.campaignId, "queued", null, error, outcomeUnknown));
     result.retry.computeIfAbsent(m.campaignId, k -> new ArrayList<>()).add(m.id);
   }
 }

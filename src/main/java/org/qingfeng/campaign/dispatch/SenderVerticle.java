@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.qingfeng.campaign.CampaignStore;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.campaign.OutboundPublisher;
 import org.qingfeng.campaign.OutboundRecord;
@@ -38,6 +39,7 @@ public final class SenderVerticle extends VerticleBase {
     public int concurrency = 32;
     public int maxAttempts = 5;
     public boolean requeueOutcomeUnknown = true;
+    public long gateRefreshMs = 200;
   }
 
   private final Map<String, String> consumerConfig;
@@ -53,7 +55,7 @@ public final class SenderVerticle extends VerticleBase {
   private final Promise<Void> loopEnded = Promise.promise();
 
   public SenderVerticle(Map<String, String> consumerConfig, String topic, String dlqTopic, LedgerStore ledger,
-      OutboundPublisher outbound, SmsGateway gateway, Clock clock, Settings settings, MeterRegistry registry) {
+      CampaignStore campaigns, OutboundPublisher outbound, SmsGateway gateway, Clock clock, Settings settings, MeterRegistry registry) {
     this.consumerConfig = consumerConfig;
     this.topic = topic;
     this.dlqTopic = dlqTopic;
@@ -61,7 +63,8 @@ public final class SenderVerticle extends VerticleBase {
     this.outbound = outbound;
     this.clock = clock;
     this.settings = settings;
-    this.submitter = new ChunkSubmitter(ledger, gateway, clock, settings, registry);
+    this.submitter = new ChunkSubmitter(ledger, new CampaignGate(campaigns, settings.gateRefreshMs), gateway, clock,
+        settings, registry);
   }
 
   @Override
@@ -133,7 +136,7 @@ public final class SenderVerticle extends VerticleBase {
       List<Claimed> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new Claimed(r)));
       return submitter.submitAll(claimed);
-    }).compose(result -> ledger.recordOutcomes(result.outcomes, clock.instant())
+    }).compose(result -> Future.succeededFuture()
         .compose(v -> result.released.isEmpty() ? Future.succeededFuture()
             : ledger.release(result.released.toArray(new Long[0]), clock.instant()))
         .compose(v -> republish(result.retry)));
