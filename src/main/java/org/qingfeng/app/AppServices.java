@@ -22,6 +22,7 @@ import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
 import org.qingfeng.ops.ReadinessCheck;
 import java.util.concurrent.atomic.AtomicReference;
+import org.qingfeng.campaign.dispatch.SmppSmsGateway;
 import org.qingfeng.sms.SmsChannels;
 import org.qingfeng.sms.SmsChannelsVerticle;
 import org.qingfeng.sms.SmsPreviewRoutes;
@@ -42,9 +43,11 @@ final class AppServices {
   private final AuditLog audit;
   private final AtomicReference<SmsChannels> smsChannels = new AtomicReference<>();
   static final String DEFAULT_PHONE_REGION = "CN";
+  private final CampaignWiring campaigns;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
-      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason) {
+      PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason,
+      ServerHooks hooks) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -55,6 +58,8 @@ final class AppServices {
     this.notReadyReason = notReadyReason;
     this.tokens = new TokenStore(pool);
     this.audit = new AuditLog(pool);
+    this.campaigns = new CampaignWiring(vertx, config, pool, registry, topics, infra, hooks,
+        new SmppSmsGateway(smsChannels::get));
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -69,6 +74,8 @@ final class AppServices {
         .api(new AuditRoutes(audit)::mount)
         .api(new SmsPreviewRoutes(smsEncoder())::mount)
         .api(new SmsRoutes(smsChannels::get, smsEncoder(), DEFAULT_PHONE_REGION)::mount)
+        .api(campaigns.campaignRoutes()::mount)
+        .api(campaigns.messageRoutes()::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -82,17 +89,24 @@ final class AppServices {
   }
 
   Future<Void> deployRoleVerticles() {
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> deployed = Future.succeededFuture();
     if (config.hasRole(QingfengConfig.Role.SENDER)) {
+      // Channels first: the campaign sender submits through them.
       SmsChannelsVerticle channels = new SmsChannelsVerticle(config, infra.kafkaBootstrap(), registry, smsEncoder());
-      chain = chain.compose(v -> vertx.deployVerticle(channels))
+      deployed = deployed.compose(v -> vertx.deployVerticle(channels))
           .compose(id -> channels.channels())
           .map(c -> {
             smsChannels.set(c);
             return null;
           });
     }
-    return chain;
+    if (config.hasRole(QingfengConfig.Role.SCHEDULER)) {
+      deployed = deployed.compose(v -> campaigns.deployScheduler());
+    }
+    if (config.hasRole(QingfengConfig.Role.SENDER)) {
+      deployed = deployed.compose(v -> campaigns.deploySender());
+    }
+    return deployed;
   }
 
   /** The SMS channels of this instance, once started; null when it runs no sender role. */

@@ -1,6 +1,8 @@
 package org.qingfeng.app;
 
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,18 @@ public final class QingfengConfig {
   public final int simulatorHttpPort;
   /** The environment the configuration was read from (channel passwords are looked up in it). */
   public final Map<String, String> environment;
+  public final int campaignFrequencyCap;
+  public final int campaignDefaultMaxRate;
+  public final ZoneId campaignDefaultTimeZone;
+  public final int campaignExpandPageSize;
+  public final int campaignSchedulerTickMs;
+  public final int campaignSchedulerLockRetryMs;
+  public final int campaignSubmittingTimeoutSeconds;
+  public final boolean campaignRequeueOutcomeUnknown;
+  public final int senderPollRecords;
+  public final int senderChunk;
+  public final int senderConcurrency;
+  public final int senderMaxAttempts;
 
   private QingfengConfig(ConfigSource s, Map<String, String> env) {
     this.source = s;
@@ -90,6 +104,27 @@ public final class QingfengConfig {
       throw new ConfigException("sms.simulator.receipt-mix", e.getMessage());
     }
     this.simulatorHttpPort = s.integer("sms.simulator.http-port", -1, 65535);
+    this.campaignFrequencyCap = s.integer("campaign.frequency-cap-per-day", 0, 1000);
+    this.campaignDefaultMaxRate = s.integer("campaign.default-max-rate", 1, 10_000);
+    String zone = s.string("campaign.default-time-zone");
+    try {
+      this.campaignDefaultTimeZone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw new ConfigException("campaign.default-time-zone", "'" + zone + "' is not a known time zone (e.g. Asia/Shanghai)");
+    }
+    this.campaignExpandPageSize = s.integer("campaign.expand-page-size", 10, 50_000);
+    this.campaignSchedulerTickMs = s.integer("campaign.scheduler-tick-ms", 20, 1000);
+    this.campaignSchedulerLockRetryMs = s.integer("campaign.scheduler-lock-retry-ms", 100, 600_000);
+    this.campaignSubmittingTimeoutSeconds = s.integer("campaign.submitting-timeout-seconds", 1, 86_400);
+    String policy = s.string("campaign.outcome-unknown-policy");
+    if (!policy.equals("requeue") && !policy.equals("fail")) {
+      throw new ConfigException("campaign.outcome-unknown-policy", "must be requeue or fail, not '" + policy + "'");
+    }
+    this.campaignRequeueOutcomeUnknown = policy.equals("requeue");
+    this.senderPollRecords = s.integer("campaign.sender.poll-records", 1, 10_000);
+    this.senderChunk = s.integer("campaign.sender.chunk", 1, 10_000);
+    this.senderConcurrency = s.integer("campaign.sender.concurrency", 1, 10_000);
+    this.senderMaxAttempts = s.integer("campaign.sender.max-attempts", 1, 100);
   }
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
@@ -109,6 +144,19 @@ public final class QingfengConfig {
 
   public boolean embeddedKafka() {
     return kafkaBootstrapServers.isEmpty();
+  }
+
+  /** Channel names a campaign may use: "default" plus every named entry of sms.channels. */
+  public Set<String> channelNames() {
+    Set<String> names = new java.util.TreeSet<>();
+    names.add("default");
+    for (Map<String, Object> ch : smsChannels) {
+      Object name = ch.get("name");
+      if (name != null && !name.toString().isBlank()) {
+        names.add(name.toString().trim());
+      }
+    }
+    return names;
   }
 
   public boolean hasRole(Role role) {

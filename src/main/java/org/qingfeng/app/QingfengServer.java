@@ -57,12 +57,20 @@ public final class QingfengServer implements AutoCloseable {
   private HttpServerVerticle http;
   private AppServices services;
 
-  private QingfengServer(QingfengConfig config) {
+  private final ServerHooks hooks;
+
+  private QingfengServer(QingfengConfig config, ServerHooks hooks) {
     this.config = config;
+    this.hooks = hooks;
   }
 
   public static QingfengServer start(QingfengConfig config, Consumer<String> oneTimeSecretPrinter) throws Exception {
-    QingfengServer server = new QingfengServer(config);
+    return start(config, oneTimeSecretPrinter, ServerHooks.defaults());
+  }
+
+  public static QingfengServer start(QingfengConfig config, Consumer<String> oneTimeSecretPrinter, ServerHooks hooks)
+      throws Exception {
+    QingfengServer server = new QingfengServer(config, hooks);
     try {
       server.boot(oneTimeSecretPrinter);
       return server;
@@ -101,7 +109,7 @@ public final class QingfengServer implements AutoCloseable {
     await(TopicProvisioner.ensure(kafkaAdmin, topics, config.kafkaPartitions, config.kafkaReplicationFactor));
 
     services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra,
-        () -> stopping.get() ? "the server is shutting down" : booted.get() ? null : "the server is starting");
+        () -> stopping.get() ? "the server is shutting down" : booted.get() ? null : "the server is starting", hooks);
     await(services.bootstrapSecrets(printer));
 
     if (config.hasRole(QingfengConfig.Role.API) || config.hasRole(QingfengConfig.Role.LED)) {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.qingfeng.app.PostgresUrl;
 import org.qingfeng.app.QingfengConfig;
 import org.qingfeng.app.QingfengServer;
+import org.qingfeng.app.ServerHooks;
 
 /**
  * What one test class gets: its own database on the shared embedded PostgreSQL, its own topic
@@ -71,6 +72,11 @@ public final class TestInfra {
 
   public QingfengServer startServer(Map<String, String> overrides) throws Exception {
     return QingfengServer.start(QingfengConfig.load(null, serverEnv(overrides)), token -> { });
+  }
+
+  /** A server with plugged-in parts (fake clock, recording SMS gateway, ...). */
+  public QingfengServer startServer(Map<String, String> overrides, ServerHooks hooks) throws Exception {
+    return QingfengServer.start(QingfengConfig.load(null, serverEnv(overrides)), token -> { }, hooks);
   }
 
   public QingfengServer startServer() throws Exception {

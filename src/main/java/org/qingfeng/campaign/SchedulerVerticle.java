@@ -1,0 +1,221 @@
+package org.qingfeng.campaign;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import org.qingfeng.sms.encoding.SmsEncoder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The campaign scheduler. Exactly one instance is active (Postgres advisory lock); the others
+ * retry the lock. The active one ticks: starts due campaigns (or expires them when too late),
+ * holds running campaigns outside their send window and resumes them when it opens, expires
+ * what passed expire_at, completes what is done, re-queues outcome-unknown messages, and runs
+ * one expansion job at a time (highest priority first).
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+
+  /** Timing and policy knobs. */
+  public static final class Settings {
+    public long tickMs = 200;
+    public long lockRetryMs = 2000;
+    public Duration submittingTimeout = Duration.ofMinutes(2);
+    public boolean requeueOutcomeUnknown = true;
+    public int pageSize = 1000;
+    public int frequencyCap = 3;
+  }
+
+  private final OutboundPublisher outbound;
+  private final CampaignStore campaigns;
+  private final LedgerStore ledger;
+  private final Expander expander;
+  private final PgConnectOptions lockConnection;
+  private SchedulerLock lock;
+  private final Clock clock;
+  private final Settings settings;
+  private final Counter outcomeUnknown;
+  private long tickTimer = -1;
+  private long retryTimer = -1;
+  private boolean ticking;
+  private boolean stopped;
+  private long lastSweep;
+  private Long jobCampaign;
+
+  /** The scheduler with its expander; {@code outbound} is closed with the verticle. */
+  public static SchedulerVerticle create(CampaignStore campaigns, LedgerStore ledger, OutboundPublisher outbound,
+      MessageRenderer renderer, SmsEncoder encoder, Clock clock, Settings settings, PgConnectOptions lockConnection,
+      MeterRegistry registry) {
+    Expander expander = new Expander(campaigns, ledger, outbound, renderer, encoder, clock, settings.pageSize,
+        settings.frequencyCap);
+    return new SchedulerVerticle(campaigns, ledger, expander, outbound, lockConnection, clock, settings, registry);
+  }
+
+  private SchedulerVerticle(CampaignStore campaigns, LedgerStore ledger, Expander expander, OutboundPublisher outbound,
+      PgConnectOptions lockConnection, Clock clock, Settings settings, MeterRegistry registry) {
+    this.outbound = outbound;
+    this.lockConnection = lockConnection;
+    this.campaigns = campaigns;
+    this.ledger = ledger;
+    this.expander = expander;
+    this.clock = clock;
+    this.settings = settings;
+    this.outcomeUnknown = Counter.builder("qingfeng.campaign.outcome.unknown")
+        .description("Messages found in submitting after a sender stopped: outcome unknown, re-queued or failed by policy")
+        .register(registry);
+  }
+
+  @Override
+  public Future<?> start() {
+    lock = new SchedulerLock(vertx, lockConnection);
+    tryLock();
+    return Future.succeededFuture();
+  }
+
+  public boolean active() {
+    return lock != null && lock.held();
+  }
+
+  private void tryLock() {
+    if (stopped) {
+      return;
+    }
+    lock.tryAcquire(this::lost)
+        .compose(held -> held ? campaigns.requeueAllRunning().map(true) : Future.succeededFuture(false))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result()) {
+            LOG.info("scheduler active on this instance (advisory lock held)");
+            tickTimer = vertx.setPeriodic(0, settings.tickMs, t -> tick());
+          } else {
+            if (ar.failed()) {
+              LOG.warn("scheduler lock attempt failed: {}", ar.cause().toString());
+              lock.release();
+            }
+            retryTimer = vertx.setTimer(settings.lockRetryMs, t -> tryLock());
+          }
+        });
+  }
+
+  private void lost() {
+    LOG.warn("scheduler lock lost (its connection closed); standing by");
+    vertx.cancelTimer(tickTimer);
+    if (!stopped) {
+      retryTimer = vertx.setTimer(settings.lockRetryMs, t -> tryLock());
+    }
+  }
+
+  private void tick() {
+    if (ticking || !lock.held()) {
+      return;
+    }
+    ticking = true;
+    Instant now = clock.instant();
+    startDue(now)
+        .compose(v -> campaigns.active())
+        .compose(active -> holdResumeExpire(active, now))
+        .compose(v -> campaigns.finished())
+        .compose(ids -> each(ids, id -> campaigns.systemTransition(id, CampaignStatus.RUNNING, null,
+            new CampaignStore.Step(CampaignStatus.COMPLETED, null, false, false, null), "complete", now)))
+        .compose(v -> sweep(now))
+        .compose(v -> campaigns.active())
+        .onSuccess(this::maybeStartJob)
+        .onFailure(err -> LOG.warn("scheduler tick failed: {}", err.toString()))
+        .onComplete(ar -> ticking = false);
+  }
+
+  private Future<Void> startDue(Instant now) {
+    return campaigns.due(now).compose(due -> each(due, c -> {
+      boolean tooLate = c.expireAt != null && !now.isBefore(c.expireAt);
+      long lateS = Duration.between(c.sendAt, now).toSeconds();
+      CampaignStore.Step step = tooLate
+          ? new CampaignStore.Step(CampaignStatus.EXPIRED, null, false, false, "expire_at passed before it could start")
+          : new CampaignStore.Step(CampaignStatus.RUNNING, null, false, false, lateS > 1 ? "started " + lateS + " s late" : null);
+      return campaigns.systemTransition(c.id, CampaignStatus.SCHEDULED, null, step, tooLate ? "expire" : "start", now)
+          .onSuccess(u -> {
+            if (u != null) {
+              LOG.info("campaign {} {}", c.id, tooLate ? "expired before it could start" : "started");
+            }
+          });
+    }));
+  }
+
+  private Future<Void> holdResumeExpire(List<Campaign> active, Instant now) {
+    return each(active, c -> {
+      boolean open = c.window.isOpen(now, c.timeZone);
+      if (c.expireAt != null && !now.isBefore(c.expireAt)) {
+        return campaigns.systemTransition(c.id, c.status, null,
+            new CampaignStore.Step(CampaignStatus.EXPIRED, null, false, false, "expire_at passed"), "expire", now);
+      }
+      if (c.status == CampaignStatus.RUNNING && !open) {
+        return campaigns.systemTransition(c.id, CampaignStatus.RUNNING, null,
+            new CampaignStore.Step(CampaignStatus.PAUSED, "window", false, false, "outside the send window"), "hold", now);
+      }
+      if (c.status == CampaignStatus.PAUSED && "window".equals(c.pauseReason) && open) {
+        return campaigns.systemTransition(c.id, CampaignStatus.PAUSED, "window",
+            new CampaignStore.Step(CampaignStatus.RUNNING, null, true, false, "send window opened"), "release", now);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> sweep(Instant now) {
+    long wall = System.nanoTime();
+    if (wall - lastSweep < 1_000_000_000L) {
+      return Future.succeededFuture();
+    }
+    lastSweep = wall;
+    return ledger.sweepStuck(settings.submittingTimeout, now, settings.requeueOutcomeUnknown)
+        .map(found -> {
+          for (Map.Entry<Long, Integer> e : found.entrySet()) {
+            outcomeUnknown.increment(e.getValue());
+            LOG.warn("campaign {}: {} messages were left in submitting; outcome unknown, {}", e.getKey(), e.getValue(),
+                settings.requeueOutcomeUnknown ? "re-queued" : "failed");
+          }
+          return null;
+        });
+  }
+
+  private void maybeStartJob(List<Campaign> active) {
+    if (jobCampaign != null) {
+      return;
+    }
+    for (Campaign c : active) {
+      if (c.status == CampaignStatus.RUNNING && (c.requeue || !c.expandDone)) {
+        jobCampaign = c.id;
+        expander.run(c).onComplete(ar -> {
+          jobCampaign = null;
+          if (ar.failed()) {
+            LOG.warn("campaign {}: expansion job failed, retrying: {}", c.id, ar.cause().toString());
+            campaigns.markRequeue(c.id);
+          }
+        });
+        return;
+      }
+    }
+  }
+
+  private static <T> Future<Void> each(List<T> items, java.util.function.Function<T, Future<?>> op) {
+    Future<?> chain = Future.succeededFuture();
+    for (T item : new ArrayList<>(items)) {
+      chain = chain.compose(v -> op.apply(item));
+    }
+    return chain.mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(tickTimer);
+    vertx.cancelTimer(retryTimer);
+    return lock.release().eventually(() -> outbound.close()).recover(err -> Future.succeededFuture());
+  }
+}

@@ -1,0 +1,190 @@
+package org.qingfeng.campaign.dispatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.qingfeng.campaign.LedgerStore;
+import org.qingfeng.campaign.Phones;
+import org.qingfeng.campaign.SendResult;
+import org.qingfeng.campaign.SmsGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits claimed messages through the gateway: at most {@code concurrency} in flight, each
+ * campaign at its own rate, each checked against its window and expiry right before submit.
+ * Everything runs on the sender's event loop; gateway callbacks are brought back to it.
+ */
+final class ChunkSubmitter {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkSubmitter.class);
+
+  /**
+   * What became of a chunk. Outcomes are written to the ledger as they come (every
+   * {@link #FLUSH_AT} results or {@link #FLUSH_MS}), so one slow submit does not leave the
+   * chunk's other messages looking stuck in submitting.
+   */
+  final class Result {
+    final List<LedgerStore.Outcome> outcomes = new ArrayList<>();
+    final List<Long> released = new ArrayList<>();
+    final Map<Long, List<Long>> retry = new HashMap<>();
+    final List<Future<?>> writes = new ArrayList<>();
+
+    void add(LedgerStore.Outcome o) {
+      outcomes.add(o);
+      if (outcomes.size() >= FLUSH_AT) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (!outcomes.isEmpty()) {
+        writes.add(ledger.recordOutcomes(new ArrayList<>(outcomes), clock.instant()));
+        outcomes.clear();
+      }
+    }
+
+    Future<Result> written() {
+      flush();
+      return Future.all(writes).map(this);
+    }
+  }
+
+  static final int FLUSH_AT = 50;
+  static final long FLUSH_MS = 100;
+
+  private final LedgerStore ledger;
+  private final SmsGateway gateway;
+  private final Clock clock;
+  private final SenderVerticle.Settings settings;
+  private final Map<Long, TokenBucket> buckets = new HashMap<>();
+  private final Counter submitted;
+  private final Counter failed;
+  private final Counter retried;
+  private final Counter unknown;
+  private final Counter held;
+  private Vertx vertx;
+  private Context context;
+
+  private final CampaignGate gate;
+
+  ChunkSubmitter(LedgerStore ledger, CampaignGate gate, SmsGateway gateway, Clock clock, SenderVerticle.Settings settings,
+      MeterRegistry registry) {
+    this.ledger = ledger;
+    this.gate = gate;
+    this.gateway = gateway;
+    this.clock = clock;
+    this.settings = settings;
+    this.submitted = counter(registry, "submitted");
+    this.failed = counter(registry, "failed");
+    this.retried = counter(registry, "retry");
+    this.unknown = counter(registry, "outcome_unknown");
+    this.held = counter(registry, "held");
+  }
+
+  private static Counter counter(MeterRegistry registry, String outcome) {
+    return Counter.builder("qingfeng.sender.messages").tag("outcome", outcome)
+        .description("Campaign messages handled by the sender, by outcome").register(registry);
+  }
+
+  void bind(Vertx vertx, Context context) {
+    this.vertx = vertx;
+    this.context = context;
+  }
+
+  Future<Result> submitAll(List<Claimed> claimed) {
+    Result result = new Result();
+    if (claimed.isEmpty()) {
+      return Future.succeededFuture(result);
+    }
+    Promise<Result> done = Promise.promise();
+    long flusher = vertx.setPeriodic(FLUSH_MS, t -> result.flush());
+    int[] next = {0};
+    int[] inFlight = {0};
+    int[] finished = {0};
+    Runnable[] launch = new Runnable[1];
+    launch[0] = () -> {
+      while (inFlight[0] < settings.concurrency && next[0] < claimed.size()) {
+        Claimed m = claimed.get(next[0]++);
+        inFlight[0]++;
+        submitOne(m, result).onComplete(ar -> {
+          inFlight[0]--;
+          if (++finished[0] == claimed.size()) {
+            vertx.cancelTimer(flusher);
+            result.written().onComplete(done);
+          } else {
+            launch[0].run();
+          }
+        });
+      }
+    };
+    launch[0].run();
+    return done.future();
+  }
+
+  private Future<Void> submitOne(Claimed m, Result result) {
+    TokenBucket bucket = buckets.computeIfAbsent(m.campaignId, id -> new TokenBucket(vertx, m.maxRate));
+    bucket.setRate(m.maxRate);
+    return bucket.acquire().compose(v -> gate.running(m.campaignId)).compose(running -> {
+      Instant now = clock.instant();
+      if (!running || !m.sendableAt(now)) {
+        held.increment();
+        result.released.add(m.id);
+        return Future.succeededFuture();
+      }
+      Promise<Void> p = Promise.promise();
+      gateway.send(m.channel, Long.toString(m.id), m.phone, m.text)
+          .onComplete(ar -> context.runOnContext(x -> {
+            record(m, ar, result);
+            p.complete();
+          }));
+      return p.future();
+    });
+  }
+
+  private void record(Claimed m, AsyncResult<SendResult> ar, Result result) {
+    SendResult r = ar.succeeded() ? ar.result() : SendResult.unknown(String.valueOf(ar.cause()));
+    switch (r.status) {
+      case SUBMITTED:
+        submitted.increment();
+        result.add(new LedgerStore.Outcome(m.id, m.campaignId, "submitted", String.join(",", r.smscIds), null, false));
+        break;
+      case REJECTED:
+        failed.increment();
+        result.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null, r.error, false));
+        break;
+      case RETRY:
+        retryOrFail(m, result, r.error, false);
+        break;
+      default:
+        unknown.increment();
+        LOG.warn("message {} to {}: outcome unknown ({})", m.id, Phones.mask(m.phone), r.error);
+        if (settings.requeueOutcomeUnknown) {
+          retryOrFail(m, result, r.error, true);
+        } else {
+          result.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null, "outcome unknown: " + r.error, true));
+        }
+    }
+  }
+
+  private void retryOrFail(Claimed m, Result result, String error, boolean outcomeUnknown) {
+    if (m.attempts >= settings.maxAttempts) {
+      failed.increment();
+      result.add(new LedgerStore.Outcome(m.id, m.campaignId, "failed", null,
+          "gave up after " + m.attempts + " attempts: " + error, outcomeUnknown));
+      return;
+    }
+    retried.increment();
+    result.add(new LedgerStore.Outcome(m.id, m.campaignId, "queued", null, error, outcomeUnknown));
+    result.retry.computeIfAbsent(m.campaignId, k -> new ArrayList<>()).add(m.id);
+  }
+}
