@@ -42,6 +42,9 @@ final class ReceiptSender {
     private static final int SMSC_RECEIPT_BITS = 0x03;
     private static final int RECEIPT_TEXT_CHARS = 20;
     private static final long SEND_NOW_TIMEOUT_MS = 5_000;
+    /** A receipt no receiver took is retried every 200 ms for 30 s (a rebind), then counted as failed. */
+    private static final int REDELIVERY_ATTEMPTS = 150;
+    private static final long REDELIVERY_INTERVAL_MS = 200;
 
     private final ScheduledExecutorService executor;
     private final ExecutorService early;
@@ -80,7 +83,7 @@ final class ReceiptSender {
 
     /** Sends the receipt after the configured delay; receipts go out in the order they fall due. */
     void schedule(PlannedReceipt receipt, SMPPServerSession origin) {
-        executor.schedule(() -> deliver(receipt, origin), delayMs, TimeUnit.MILLISECONDS);
+        executor.schedule(() -> deliver(receipt, origin, 0), delayMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -98,7 +101,7 @@ final class ReceiptSender {
             early.execute(() -> {
                 WriteSignal.arm(written::countDown);
                 try {
-                    deliver(receipt, origin);
+                    deliver(receipt, origin, 0);
                 } finally {
                     WriteSignal.disarm();
                     written.countDown();
@@ -120,7 +123,7 @@ final class ReceiptSender {
         }
     }
 
-    private void deliver(PlannedReceipt receipt, SMPPServerSession origin) {
+    private void deliver(PlannedReceipt receipt, SMPPServerSession origin, int attempt) {
         LedgerEntry entry = receipt.entry();
         byte[] body = receiptText(receipt).getBytes(StandardCharsets.US_ASCII);
         OptionalParameter[] tlvs = {
@@ -141,8 +144,18 @@ final class ReceiptSender {
                         PhoneMask.mask(entry.source), session.getSessionId(), e.toString());
             }
         }
+        if (attempt < REDELIVERY_ATTEMPTS && !executor.isShutdown()) {
+            // Like an SMSC, keep the receipt and try again: the client is likely rebinding.
+            try {
+                executor.schedule(() -> deliver(receipt, origin, attempt + 1), REDELIVERY_INTERVAL_MS,
+                        TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
         stats.receiptsFailed.increment();
-        LOG.debug("Receipt {} dropped: no receiver bound for {}", entry.messageId, entry.systemId);
+        LOG.debug("Receipt {} dropped: no receiver took it for {}", entry.messageId, entry.systemId);
     }
 
     /** The submitting session first when it can receive, then every other receiver of the account. */

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Keeps one channel bound: binds a transceiver (or a transmitter plus a receiver), notices a
@@ -40,6 +41,7 @@ final class SmppLink {
     private final RebindBackoff backoff;
     private final WorkerExecutor bindWorker;
     private final Consumer<ChannelState> stateListener;
+    private final IntConsumer inFlightAtLoss;
     private final List<Promise<Bound>> boundWaiters = new ArrayList<>();
 
     private List<AbortableSmppSession> sessions = List.of();
@@ -49,8 +51,13 @@ final class SmppLink {
     private boolean closed = true;
     private volatile ChannelState state = ChannelState.UNBOUND;
 
+    /**
+     * @param inFlightAtLoss told, on a jSMPP thread, how many submit_sm were written and unanswered
+     *                       when a session was lost: the submits whose outcome is now unknown
+     */
     SmppLink(Vertx vertx, Context context, ChannelConfig config, MessageReceiverListener receiver,
-             Consumer<ChannelState> stateListener) {
+             Consumer<ChannelState> stateListener, IntConsumer inFlightAtLoss) {
+        this.inFlightAtLoss = inFlightAtLoss;
         this.vertx = vertx;
         this.context = context;
         this.config = config;
@@ -164,7 +171,10 @@ final class SmppLink {
         session.addSessionStateListener((newState, oldState, source) -> {
             if (newState == SessionState.CLOSED || newState == SessionState.UNBOUND) {
                 // Wake blocked submits now (jSMPP thread); the rebind decision is made on the context.
-                session.abortPendingRequests(config.window + 32);
+                int inFlight = session.abortPendingRequests(config.window + 32);
+                if (inFlight > 0) {
+                    inFlightAtLoss.accept(inFlight);
+                }
                 context.runOnContext(v -> linkLost(bindGeneration));
             }
         });
