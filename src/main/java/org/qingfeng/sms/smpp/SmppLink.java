@@ -27,7 +27,17 @@ import java.util.function.IntConsumer;
  */
 final class SmppLink {
     private static final Logger log = LoggerFactory.getLogger(SmppLink.class);
-    private static final int PDU_PROCESSOR_THREADS = 8;
+    /**
+     * jSMPP runs every incoming PDU (submit_sm_resp and deliver_sm alike) on one pool per session.
+     * A deliver_sm holds its thread until the receipt is published (acks=all: milliseconds), so a
+     * small pool lets a burst of receipts starve the submit responses and the channel falls to the
+     * receipt rate. Twice the window keeps responses flowing while receipts wait on Kafka.
+     */
+    static int pduProcessorThreads(int window) {
+        return Math.max(16, Math.min(512, window * 2));
+    }
+
+    private static final int PDU_QUEUE_CAPACITY = 2_000;
 
     /** A bound transmitter, tagged with the bind it came from. */
     record Bound(AbortableSmppSession transmitter, long generation) {
@@ -162,7 +172,8 @@ final class SmppLink {
 
     private AbortableSmppSession bindOne(BindType type, long bindGeneration) throws Exception {
         AbortableSmppSession session = new AbortableSmppSession(connectionFactory);
-        session.setPduProcessorDegree(PDU_PROCESSOR_THREADS);
+        session.setPduProcessorDegree(pduProcessorThreads(config.window));
+        session.setQueueCapacity(PDU_QUEUE_CAPACITY);
         session.setTransactionTimer(config.responseTimeoutMs);
         session.setEnquireLinkTimer(config.enquireLinkSeconds * 1000);
         if (type != BindType.BIND_TX) {
