@@ -36,7 +36,11 @@ public final class FaultOptions {
         return this;
     }
 
-    /** Send the receipt deliver_sm before the submit_sm_resp: the race real SMSCs produce. */
+    /**
+     * Send the receipt deliver_sm before the submit_sm_resp: the race real SMSCs produce. The
+     * response waits only until the deliver_sm is written, not for its acknowledgement, so any
+     * client window works with the default session threads.
+     */
     public FaultOptions receiptBeforeResponse(boolean enabled) {
         this.receiptBeforeResponse = enabled;
         return this;

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.DataCodings;
@@ -42,17 +42,26 @@ final class ReceiptSender {
     private static final int SMSC_RECEIPT_BITS = 0x03;
     private static final int RECEIPT_TEXT_CHARS = 20;
     private static final long SEND_NOW_TIMEOUT_MS = 5_000;
+    /** A receipt no receiver took is retried every 200 ms for 30 s (a rebind), then counted as failed. */
+    private static final int REDELIVERY_ATTEMPTS = 150;
+    private static final long REDELIVERY_INTERVAL_MS = 200;
 
     private final ScheduledExecutorService executor;
+    private final ExecutorService early;
     private final BoundSessions sessions;
     private final SimulatorStats stats;
     private final ReceiptMix mix;
     private final long delayMs;
     private final Random random;
 
-    ReceiptSender(ScheduledExecutorService executor, BoundSessions sessions, SimulatorStats stats,
-            ReceiptMix mix, long delayMs, Random random) {
+    /**
+     * @param early runs receipts sent before their response, one thread each while they wait for
+     *              the client's acknowledgement; it must hand work to a thread at once or reject it
+     */
+    ReceiptSender(ScheduledExecutorService executor, ExecutorService early, BoundSessions sessions,
+            SimulatorStats stats, ReceiptMix mix, long delayMs, Random random) {
         this.executor = executor;
+        this.early = early;
         this.sessions = sessions;
         this.stats = stats;
         this.mix = mix;
@@ -74,22 +83,47 @@ final class ReceiptSender {
 
     /** Sends the receipt after the configured delay; receipts go out in the order they fall due. */
     void schedule(PlannedReceipt receipt, SMPPServerSession origin) {
-        executor.schedule(() -> deliver(receipt, origin), delayMs, TimeUnit.MILLISECONDS);
+        executor.schedule(() -> deliver(receipt, origin, 0), delayMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Sends the receipt now and waits until the client acknowledged it (receipt-before-response). */
+    /**
+     * Sends the receipt ahead of the submit_sm_resp (receipt-before-response): returns once the
+     * deliver_sm is written to the socket, so the caller's response follows it on the wire.
+     *
+     * <p>The deliver_sm goes out on its own thread, which then waits for the client's
+     * deliver_sm_resp. The caller, a session PDU thread, waits only for the write: waiting for
+     * the acknowledgement would need another PDU thread to read it, and with a client window
+     * at least as large as the session's PDU threads every one of them would be waiting.
+     */
     void sendNow(PlannedReceipt receipt, SMPPServerSession origin) {
-        Future<?> sent = executor.submit(() -> deliver(receipt, origin));
+        CountDownLatch written = new CountDownLatch(1);
         try {
-            sent.get(SEND_NOW_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            early.execute(() -> {
+                WriteSignal.arm(written::countDown);
+                try {
+                    deliver(receipt, origin, 0);
+                } finally {
+                    WriteSignal.disarm();
+                    written.countDown();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // More early receipts outstanding than the pool allows: send this one the usual way.
+            LOG.debug("Early receipt pool full; receipt {} follows its response", receipt.entry().messageId);
+            schedule(receipt, origin);
+            return;
+        }
+        try {
+            if (!written.await(SEND_NOW_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Receipt for {} sent before its response was not written within {} ms",
+                        receipt.entry().messageId, SEND_NOW_TIMEOUT_MS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Receipt for {} sent before its response did not complete: {}", receipt.entry().messageId, e.toString());
         }
     }
 
-    private void deliver(PlannedReceipt receipt, SMPPServerSession origin) {
+    private void deliver(PlannedReceipt receipt, SMPPServerSession origin, int attempt) {
         LedgerEntry entry = receipt.entry();
         byte[] body = receiptText(receipt).getBytes(StandardCharsets.US_ASCII);
         OptionalParameter[] tlvs = {
@@ -110,8 +144,18 @@ final class ReceiptSender {
                         PhoneMask.mask(entry.source), session.getSessionId(), e.toString());
             }
         }
+        if (attempt < REDELIVERY_ATTEMPTS && !executor.isShutdown()) {
+            // Like an SMSC, keep the receipt and try again: the client is likely rebinding.
+            try {
+                executor.schedule(() -> deliver(receipt, origin, attempt + 1), REDELIVERY_INTERVAL_MS,
+                        TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
         stats.receiptsFailed.increment();
-        LOG.debug("Receipt {} dropped: no receiver bound for {}", entry.messageId, entry.systemId);
+        LOG.debug("Receipt {} dropped: no receiver took it for {}", entry.messageId, entry.systemId);
     }
 
     /** The submitting session first when it can receive, then every other receiver of the account. */

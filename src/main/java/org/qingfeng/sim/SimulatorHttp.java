@@ -74,7 +74,8 @@ final class SimulatorHttp implements AutoCloseable {
                 .put("dropped_links", s.droppedLinks)
                 .put("mo_sent", s.moSent)
                 .put("binds", s.binds)
-                .put("binds_refused", s.bindsRefused);
+                .put("binds_refused", s.bindsRefused)
+                .put("enquire_links", s.enquireLinks);
     }
 
     static JsonObject entryJson(LedgerEntry e) {

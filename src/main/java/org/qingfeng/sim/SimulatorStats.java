@@ -13,6 +13,7 @@ final class SimulatorStats {
     final LongAdder moSent = new LongAdder();
     final LongAdder binds = new LongAdder();
     final LongAdder bindsRefused = new LongAdder();
+    final LongAdder enquireLinks = new LongAdder();
 
     SimulatorSummary summarize(Ledger ledger) {
         SimulatorSummary summary = new SimulatorSummary();
@@ -26,6 +27,7 @@ final class SimulatorStats {
         summary.moSent = moSent.longValue();
         summary.binds = binds.longValue();
         summary.bindsRefused = bindsRefused.longValue();
+        summary.enquireLinks = enquireLinks.longValue();
         return summary;
     }
 }

@@ -8,7 +8,7 @@ public final class SimulatorSummary {
     public long distinctDestinations;
     /** Receipt deliver_sm PDUs acknowledged by the client. */
     public long receiptsSent;
-    /** Receipts that could not be delivered (no receiver bound, link gone, negative response). */
+    /** Receipts given up on: no receiver took them (none bound, link gone, negative response) within 30 s of retries. */
     public long receiptsFailed;
     /** Submits answered ESME_RTHROTTLED. */
     public long throttled;
@@ -21,4 +21,6 @@ public final class SimulatorSummary {
     /** Successful binds. */
     public long binds;
     public long bindsRefused;
+    /** enquire_link PDUs received from clients (answered by jSMPP). */
+    public long enquireLinks;
 }

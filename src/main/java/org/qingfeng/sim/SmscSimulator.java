@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,12 +35,14 @@ public final class SmscSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmscSimulator.class);
     private static final long UNBIND_GRACE_MS = 1_000;
     private static final int SESSION_QUEUE_CAPACITY = 1_000;
+    private static final int MAX_EARLY_RECEIPTS = 1_024;
 
     private final Ledger ledger = new Ledger();
     private final SimulatorStats stats = new SimulatorStats();
     private final BoundSessions sessions = new BoundSessions();
     private final ExecutorService handshakes;
     private final ScheduledThreadPoolExecutor deliveries;
+    private final ThreadPoolExecutor earlyReceipts;
     private final SMPPServerSessionListener listener;
     private final BindAcceptor acceptor;
     private final Thread acceptThread;
@@ -54,7 +58,11 @@ public final class SmscSimulator implements AutoCloseable {
         this.handshakes = Executors.newCachedThreadPool(daemonThreads("smsc-sim-bind"));
         this.deliveries = new ScheduledThreadPoolExecutor(options.receiptThreads(), daemonThreads("smsc-sim-deliver"));
         this.deliveries.setRemoveOnCancelPolicy(true);
-        ReceiptSender receipts = new ReceiptSender(deliveries, sessions, stats, options.receiptMix(),
+        // Receipts sent before their response each hold a thread until acknowledged; a client
+        // window (at most 1000 in Qingfeng's settings) bounds how many are outstanding.
+        this.earlyReceipts = new ThreadPoolExecutor(0, MAX_EARLY_RECEIPTS, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemonThreads("smsc-sim-early-receipt"));
+        ReceiptSender receipts = new ReceiptSender(deliveries, earlyReceipts, sessions, stats, options.receiptMix(),
                 options.receiptDelayMs(), random);
         this.moSender = new MoSender(deliveries, sessions, stats);
         SubmitHandler submits = new SubmitHandler(() -> faults, SubmitRateLimiter.perSecond(options.maxSubmitsPerSecond()),
@@ -158,12 +166,14 @@ public final class SmscSimulator implements AutoCloseable {
         }
         unbindAll();
         deliveries.shutdownNow();
+        earlyReceipts.shutdownNow();
         handshakes.shutdownNow();
         SimulatorHttp current = http;
         if (current != null) {
             current.close();
         }
         awaitQuietly(deliveries);
+        awaitQuietly(earlyReceipts);
         awaitQuietly(handshakes);
         LOG.info("SMSC simulator on port {} closed after {} submits", port, ledger.submits());
     }

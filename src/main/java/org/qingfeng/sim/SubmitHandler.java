@@ -9,6 +9,7 @@ import org.jsmpp.bean.BroadcastSm;
 import org.jsmpp.bean.CancelBroadcastSm;
 import org.jsmpp.bean.CancelSm;
 import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.EnquireLink;
 import org.jsmpp.bean.QueryBroadcastSm;
 import org.jsmpp.bean.QuerySm;
 import org.jsmpp.bean.ReplaceSm;
@@ -101,6 +102,11 @@ final class SubmitHandler extends ServerResponseDeliveryAdapter implements Serve
         if (result instanceof AcceptedSubmit accepted && accepted.pendingReceipt() != null) {
             receipts.schedule(accepted.pendingReceipt(), session);
         }
+    }
+
+    @Override
+    public void onAcceptEnquireLink(EnquireLink enquireLink, Session source) {
+        stats.enquireLinks.increment();
     }
 
     private static boolean everyNth(long n, int every) {

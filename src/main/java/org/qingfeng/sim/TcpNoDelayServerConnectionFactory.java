@@ -1,6 +1,9 @@
 package org.qingfeng.sim;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -60,6 +63,63 @@ public final class TcpNoDelayServerConnectionFactory implements ServerConnection
         return bound.getLocalPort();
     }
 
+    /** A socket connection whose output stream reports completed writes to {@link WriteSignal}. */
+    private static final class SignallingConnection implements Connection {
+
+        private final Connection delegate;
+        private final OutputStream out;
+
+        SignallingConnection(Connection delegate) {
+            this.delegate = delegate;
+            this.out = WriteSignal.wrap(delegate.getOutputStream());
+        }
+
+        @Override
+        public boolean isOpen() {
+            return delegate.isOpen();
+        }
+
+        @Override
+        public InetAddress getInetAddress() {
+            return delegate.getInetAddress();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            return delegate.getLocalAddress();
+        }
+
+        @Override
+        public int getPort() {
+            return delegate.getPort();
+        }
+
+        @Override
+        public int getLocalPort() {
+            return delegate.getLocalPort();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return delegate.getInputStream();
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public void setSoTimeout(int timeout) throws IOException {
+            delegate.setSoTimeout(timeout);
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+    }
+
     private static final class NoDelayServerConnection implements ServerConnection {
 
         private final ServerSocket serverSocket;
@@ -72,7 +132,7 @@ public final class TcpNoDelayServerConnectionFactory implements ServerConnection
         public Connection accept() throws IOException {
             Socket socket = serverSocket.accept();
             socket.setTcpNoDelay(true);
-            return new SocketConnection(socket);
+            return new SignallingConnection(new SocketConnection(socket));
         }
 
         @Override

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.json.JsonObject;
@@ -204,6 +207,39 @@ class SmscSimulatorTest {
         assertThat(receipt).as("receipt already there when submit_sm_resp arrived").isNotNull();
         assertThat(client.lastDeliverStamp).isLessThan(afterResponse);
         assertThat(receipt.getShortMessageAsDeliveryReceipt().getId()).isEqualTo(id);
+    }
+
+    @Test
+    void receiptsBeforeResponsesKeepUpWithAWindowOfFiftyOnDefaultThreads() throws Exception {
+        // 50 submits outstanding against the default 8 PDU threads per session: the early
+        // receipts must not hold the threads that read the client's deliver_sm_resp.
+        smsc = start(options().faults(FaultOptions.none().receiptBeforeResponse(true)));
+        SmppTestClient client = client();
+        byte[] text = "hi".getBytes(StandardCharsets.US_ASCII);
+        int threads = 50;
+        int each = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String destination = "861380000" + String.format("%04d", t);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        client.submit(destination, 0, (byte) 0, text, SmppTestClient.RECEIPT_REQUESTED);
+                    }
+                    return each;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(each);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(smsc.ledger().submits()).isEqualTo(threads * each);
+        TestLogs.await(() -> client.delivered.size() >= threads * each);
+        assertThat(client.delivered).hasSize(threads * each);
+        assertThat(smsc.summary().receiptsFailed).isZero();
     }
 
     @Test

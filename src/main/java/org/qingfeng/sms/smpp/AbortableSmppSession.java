@@ -1,29 +1,96 @@
 package org.qingfeng.sms.smpp;
 
+import org.jsmpp.InvalidResponseException;
+import org.jsmpp.PDUException;
 import org.jsmpp.bean.Command;
+import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.PendingResponse;
+import org.jsmpp.extra.ResponseTimeoutException;
 import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.SendCommandTask;
 import org.jsmpp.session.connection.ConnectionFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * jSMPP 3.0 does not wake requests waiting for a response when the session closes: each
  * blocked submit waits out its whole response timeout, holding a window slot and a worker
  * thread. This session wakes them at once with {@link LinkLostException}.
+ *
+ * <p>It also knows exactly which submit_sm are <em>in flight</em>: written to the socket and
+ * not yet answered. When the link is lost, those are the submits whose outcome is unknown,
+ * and {@link #abortPendingRequests} reports how many there were. Writes and the abort share a
+ * lock, and no submit is written after the abort, so the count is exact.
  */
 final class AbortableSmppSession extends SMPPSession {
+    private static final String SUBMIT_SM = "submit_sm";
+
+    private final Set<Integer> writtenSubmits = ConcurrentHashMap.newKeySet();
+    private final Object writeLock = new Object();
+    private boolean aborted;
+
     AbortableSmppSession(ConnectionFactory connectionFactory) {
         super(connectionFactory);
     }
 
+    @Override
+    protected Command executeSendCommand(SendCommandTask task, long timeout) throws PDUException,
+            ResponseTimeoutException, InvalidResponseException, NegativeResponseException, IOException {
+        if (!SUBMIT_SM.equals(task.getCommandName())) {
+            return super.executeSendCommand(task, timeout);
+        }
+        int[] written = {0};
+        SendCommandTask tracked = new SendCommandTask() {
+            @Override
+            public void executeTask(OutputStream out, int sequenceNumber) throws PDUException, IOException {
+                synchronized (writeLock) {
+                    if (aborted) {
+                        throw new IOException("SMPP link lost before the submit was written");
+                    }
+                    task.executeTask(out, sequenceNumber);
+                    writtenSubmits.add(sequenceNumber);
+                    written[0] = sequenceNumber;
+                }
+            }
+
+            @Override
+            public String getCommandName() {
+                return task.getCommandName();
+            }
+        };
+        try {
+            return super.executeSendCommand(tracked, timeout);
+        } finally {
+            if (written[0] != 0) {
+                writtenSubmits.remove(written[0]);
+            }
+        }
+    }
+
     /**
-     * Fails every request still waiting. Outstanding requests carry the most recent sequence
-     * numbers (the window bounds how many), so scanning back {@code lookBack} numbers finds all.
+     * Fails every request still waiting and stops further submits from being written. Requests
+     * that were never written (and enquire_links) are woken by scanning back {@code lookBack}
+     * sequence numbers; outstanding requests carry the most recent ones, the window bounds how many.
      *
-     * @return how many were woken
+     * @return how many submit_sm were in flight (written, unanswered) and are now outcome-unknown;
+     *         0 when called again
      */
     int abortPendingRequests(int lookBack) {
+        int inFlight = 0;
+        synchronized (writeLock) {
+            aborted = true;
+            for (Integer seq : writtenSubmits) {
+                PendingResponse<Command> pending = removePendingResponse(seq);
+                if (pending != null) {
+                    pending.doneWithInvalidResponse(new LinkLostException());
+                    inFlight++;
+                }
+            }
+        }
         int next = sequence().currentValue();
-        int aborted = 0;
         for (int i = 0; i <= lookBack; i++) {
             int seq = next - i;
             if (seq < 1) {
@@ -32,9 +99,8 @@ final class AbortableSmppSession extends SMPPSession {
             PendingResponse<Command> pending = removePendingResponse(seq);
             if (pending != null) {
                 pending.doneWithInvalidResponse(new LinkLostException());
-                aborted++;
             }
         }
-        return aborted;
+        return inFlight;
     }
 }

@@ -158,8 +158,7 @@ final class PartSubmitter {
             }
             case TRANSIENT -> {
                 if (++attempt.transientFailures > config.maxRetries) {
-                    boolean timedOut = commandStatus == SubmitFailure.LOCAL_ERROR_STATUS;
-                    return timedOut ? unknown(attempt) : reject(attempt, commandStatus);
+                    return reject(attempt, commandStatus);
                 }
                 return after(100L << Math.min(attempt.transientFailures - 1, 6)).compose(v -> submit(attempt));
             }
@@ -170,15 +169,21 @@ final class PartSubmitter {
                 return after(20).compose(v -> submit(attempt));
             }
             case OUTCOME_UNKNOWN -> {
+                // Written but never answered (link lost, or no response in response_timeout_ms on a
+                // live link): the SMSC may have it. Counted always; resubmitted only by policy.
                 metrics.outcomeUnknown();
+                String why = answer.failure instanceof LinkLostException ? "link lost" : answer.failure.toString();
                 if (config.outcomeUnknownPolicy == OutcomeUnknownPolicy.FAIL
                         || attempt.outcomeUnknown >= MAX_OUTCOME_UNKNOWN_RESUBMITS) {
+                    log.warn("channel {}: {} part {} outcome unknown ({}); not resubmitting (policy {}, {} resubmits)",
+                            config.name, attempt.sms.messageId(), attempt.part.index(), why,
+                            config.outcomeUnknownPolicy, attempt.outcomeUnknown);
                     return unknown(attempt);
                 }
                 attempt.outcomeUnknown++;
-                log.info("channel {}: {} part {} outcome unknown after link loss; resubmitting once rebound",
-                        config.name, attempt.sms.messageId(), attempt.part.index());
-                return submit(attempt); // waits for the rebind
+                log.info("channel {}: {} part {} outcome unknown ({}); resubmitting by policy",
+                        config.name, attempt.sms.messageId(), attempt.part.index(), why);
+                return submit(attempt); // waits for the rebind if the link is down
             }
             default -> {
                 log.info("channel {}: {} to {} part {} rejected: {}", config.name, attempt.sms.messageId(),

@@ -36,7 +36,7 @@ public final class SmppChannel {
     private final Vertx vertx;
     private final Context context;
     private final ChannelConfig config;
-    private final SmsEncoder encoder = new SmsEncoder(SmsEncoder.DEFAULT_MAX_PARTS, false);
+    private final SmsEncoder encoder;
     private final SubmitWindow window;
     private final PartsTokenBucket bucket;
     private final SmppMetrics metrics;
@@ -54,6 +54,17 @@ public final class SmppChannel {
     /** @param smscZone the time zone of the SMSC's receipt dates */
     public SmppChannel(Vertx vertx, ChannelConfig config, SmsEventPublisher publisher, MeterRegistry registry,
                        ZoneId smscZone) {
+        this(vertx, config, publisher, registry, smscZone, new SmsEncoder(SmsEncoder.DEFAULT_MAX_PARTS, false));
+    }
+
+    /**
+     * @param smscZone the time zone of the SMSC's receipt dates
+     * @param encoder  the server's encoding settings (sms.max-parts, sms.concat-reference-bits):
+     *                 a text over its part limit is refused, concatenated parts carry its reference size
+     */
+    public SmppChannel(Vertx vertx, ChannelConfig config, SmsEventPublisher publisher, MeterRegistry registry,
+                       ZoneId smscZone, SmsEncoder encoder) {
+        this.encoder = java.util.Objects.requireNonNull(encoder, "encoder");
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;
@@ -64,7 +75,7 @@ public final class SmppChannel {
         this.receiptEvents = new ReceiptEvents(config.name, publisher, metrics);
         InboundHandler inbound = new InboundHandler(config.name, context, new DeliverSmClassifier(normalizer, smscZone),
                 receiptEvents::onDeliverSm, RECEIPT_ACK_TIMEOUT_MS);
-        this.link = new SmppLink(vertx, context, config, inbound, this::stateChanged);
+        this.link = new SmppLink(vertx, context, config, inbound, this::stateChanged, metrics::inFlightAtLinkLoss);
         this.submitPool = vertx.createSharedWorkerExecutor("smpp-submit-" + config.name, config.window);
         this.partSubmitter = new PartSubmitter(vertx, config, link, window, bucket, submitPool, metrics, normalizer);
         this.nextReference = (int) (System.nanoTime() & 0xFF);
@@ -109,8 +120,14 @@ public final class SmppChannel {
         return window.inUse();
     }
 
+    /** Submits whose response never came (link lost or response timeout), resubmitted or not. */
     public long outcomeUnknownCount() {
         return (long) metrics.outcomeUnknownCount();
+    }
+
+    /** Submits that were written and unanswered at the moments links were lost, summed over the losses. */
+    public long inFlightAtLinkLoss() {
+        return (long) metrics.inFlightAtLinkLossCount();
     }
 
     /**

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Keeps one channel bound: binds a transceiver (or a transmitter plus a receiver), notices a
@@ -26,7 +27,17 @@ import java.util.function.Consumer;
  */
 final class SmppLink {
     private static final Logger log = LoggerFactory.getLogger(SmppLink.class);
-    private static final int PDU_PROCESSOR_THREADS = 8;
+    /**
+     * jSMPP runs every incoming PDU (submit_sm_resp and deliver_sm alike) on one pool per session.
+     * A deliver_sm holds its thread until the receipt is published (acks=all: milliseconds), so a
+     * small pool lets a burst of receipts starve the submit responses and the channel falls to the
+     * receipt rate. Twice the window keeps responses flowing while receipts wait on Kafka.
+     */
+    static int pduProcessorThreads(int window) {
+        return Math.max(16, Math.min(512, window * 2));
+    }
+
+    private static final int PDU_QUEUE_CAPACITY = 2_000;
 
     /** A bound transmitter, tagged with the bind it came from. */
     record Bound(AbortableSmppSession transmitter, long generation) {
@@ -40,6 +51,7 @@ final class SmppLink {
     private final RebindBackoff backoff;
     private final WorkerExecutor bindWorker;
     private final Consumer<ChannelState> stateListener;
+    private final IntConsumer inFlightAtLoss;
     private final List<Promise<Bound>> boundWaiters = new ArrayList<>();
 
     private List<AbortableSmppSession> sessions = List.of();
@@ -49,8 +61,13 @@ final class SmppLink {
     private boolean closed = true;
     private volatile ChannelState state = ChannelState.UNBOUND;
 
+    /**
+     * @param inFlightAtLoss told, on a jSMPP thread, how many submit_sm were written and unanswered
+     *                       when a session was lost: the submits whose outcome is now unknown
+     */
     SmppLink(Vertx vertx, Context context, ChannelConfig config, MessageReceiverListener receiver,
-             Consumer<ChannelState> stateListener) {
+             Consumer<ChannelState> stateListener, IntConsumer inFlightAtLoss) {
+        this.inFlightAtLoss = inFlightAtLoss;
         this.vertx = vertx;
         this.context = context;
         this.config = config;
@@ -155,7 +172,8 @@ final class SmppLink {
 
     private AbortableSmppSession bindOne(BindType type, long bindGeneration) throws Exception {
         AbortableSmppSession session = new AbortableSmppSession(connectionFactory);
-        session.setPduProcessorDegree(PDU_PROCESSOR_THREADS);
+        session.setPduProcessorDegree(pduProcessorThreads(config.window));
+        session.setQueueCapacity(PDU_QUEUE_CAPACITY);
         session.setTransactionTimer(config.responseTimeoutMs);
         session.setEnquireLinkTimer(config.enquireLinkSeconds * 1000);
         if (type != BindType.BIND_TX) {
@@ -164,7 +182,10 @@ final class SmppLink {
         session.addSessionStateListener((newState, oldState, source) -> {
             if (newState == SessionState.CLOSED || newState == SessionState.UNBOUND) {
                 // Wake blocked submits now (jSMPP thread); the rebind decision is made on the context.
-                session.abortPendingRequests(config.window + 32);
+                int inFlight = session.abortPendingRequests(config.window + 32);
+                if (inFlight > 0) {
+                    inFlightAtLoss.accept(inFlight);
+                }
                 context.runOnContext(v -> linkLost(bindGeneration));
             }
         });

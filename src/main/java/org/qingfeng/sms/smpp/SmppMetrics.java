@@ -18,6 +18,7 @@ final class SmppMetrics {
     private final String channel;
     private final AtomicInteger bound = new AtomicInteger();
     private final Counter outcomeUnknown;
+    private final Counter inFlightAtLinkLoss;
     private final Timer responseLatency;
 
     SmppMetrics(MeterRegistry registry, String channel, Supplier<Number> windowInUse) {
@@ -28,7 +29,10 @@ final class SmppMetrics {
         Gauge.builder("qingfeng.smpp.window.in.use", windowInUse)
                 .description("submit_sm outstanding or about to be sent").tag("channel", channel).register(registry);
         outcomeUnknown = Counter.builder("qingfeng.smpp.outcome.unknown")
-                .description("submits whose response was lost with the link").tag("channel", channel).register(registry);
+                .description("submits whose response never came (link lost or response timeout)").tag("channel", channel).register(registry);
+        inFlightAtLinkLoss = Counter.builder("qingfeng.smpp.inflight.at.link.loss")
+                .description("submit_sm written and unanswered when a link was lost").tag("channel", channel)
+                .register(registry);
         responseLatency = Timer.builder("qingfeng.smpp.response.latency")
                 .description("submit_sm to submit_sm_resp").tag("channel", channel)
                 .publishPercentileHistogram().register(registry);
@@ -65,6 +69,14 @@ final class SmppMetrics {
 
     void outcomeUnknown() {
         outcomeUnknown.increment();
+    }
+
+    void inFlightAtLinkLoss(int submits) {
+        inFlightAtLinkLoss.increment(submits);
+    }
+
+    double inFlightAtLinkLossCount() {
+        return inFlightAtLinkLoss.count();
     }
 
     double outcomeUnknownCount() {

@@ -13,11 +13,11 @@ enum SubmitFailure {
     THROTTLED,
     /** ESME_RMSGQFUL: pause the channel, retry the part. */
     QUEUE_FULL,
-    /** ESME_RSYSERR or a response timeout on a live link: retry up to max_retries. */
+    /** ESME_RSYSERR (a definite "not taken"), or an unreadable answer on a live link: retry up to max_retries. */
     TRANSIENT,
     /** Never written (the session was not bound or the write failed): retry freely once bound. */
     NOT_SENT,
-    /** Written, but the link died before the response: the SMSC may or may not have it. */
+    /** Written, but no response came (the link died, or the response timed out): the SMSC may or may not have it. */
     OUTCOME_UNKNOWN,
     /** Anything else: the message fails with the SMSC's command_status. */
     PERMANENT;
@@ -33,7 +33,8 @@ enum SubmitFailure {
             return OUTCOME_UNKNOWN;
         }
         if (failure instanceof ResponseTimeoutException) {
-            return linkStillUp ? TRANSIENT : OUTCOME_UNKNOWN;
+            // Written, never answered: on a live link too, the SMSC may have taken it.
+            return OUTCOME_UNKNOWN;
         }
         if (failure instanceof IOException) {
             return NOT_SENT;

@@ -16,6 +16,8 @@ final class SubmitWindow {
     private final int size;
     private final ArrayDeque<Promise<Void>> waiters = new ArrayDeque<>();
     private volatile int inUse;
+    private int pendingReleases;
+    private boolean releasing;
 
     SubmitWindow(Context context, int size) {
         this.context = context;
@@ -33,13 +35,27 @@ final class SubmitWindow {
     }
 
     void release() {
-        Promise<Void> next = waiters.pollFirst();
-        if (next != null) {
-            // The permit passes to the oldest waiter, on a fresh stack: a waiter that gives the permit
-            // straight back (link down) would otherwise recurse through every waiter.
-            context.runOnContext(v -> next.complete());
-        } else {
-            inUse--;
+        // The permit passes straight to the oldest waiter, without a trip through the event loop
+        // (one per part at full speed). A waiter that gives the permit straight back (link down)
+        // re-enters here: that release is queued and handed on by the outer loop, so the stack
+        // stays flat however many waiters there are.
+        pendingReleases++;
+        if (releasing) {
+            return;
+        }
+        releasing = true;
+        try {
+            while (pendingReleases > 0) {
+                pendingReleases--;
+                Promise<Void> next = waiters.pollFirst();
+                if (next != null) {
+                    next.complete();
+                } else {
+                    inUse--;
+                }
+            }
+        } finally {
+            releasing = false;
         }
     }
 

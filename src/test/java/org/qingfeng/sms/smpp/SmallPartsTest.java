@@ -26,7 +26,8 @@ class SmallPartsTest {
         assertThat(SubmitFailure.classify(new NegativeResponseException(SMPPConstant.STAT_ESME_RSYSERR), true))
                 .isEqualTo(SubmitFailure.TRANSIENT);
         assertThat(SubmitFailure.classify(new NegativeResponseException(0x0B), true)).isEqualTo(SubmitFailure.PERMANENT);
-        assertThat(SubmitFailure.classify(new ResponseTimeoutException(), true)).isEqualTo(SubmitFailure.TRANSIENT);
+        // A response timeout on a live link is outcome-unknown too: the SMSC may have taken the submit.
+        assertThat(SubmitFailure.classify(new ResponseTimeoutException(), true)).isEqualTo(SubmitFailure.OUTCOME_UNKNOWN);
         assertThat(SubmitFailure.classify(new ResponseTimeoutException(), false)).isEqualTo(SubmitFailure.OUTCOME_UNKNOWN);
         assertThat(SubmitFailure.classify(new LinkLostException(), true)).isEqualTo(SubmitFailure.OUTCOME_UNKNOWN);
         assertThat(SubmitFailure.classify(new IOException("not bound"), false)).isEqualTo(SubmitFailure.NOT_SENT);
@@ -46,6 +47,21 @@ class SmallPartsTest {
             long ceiling = Math.min(30_000, 500L << Math.min(attempt, 20));
             assertThat(backoff.delayMs(attempt)).isBetween(500L, ceiling);
         }
+    }
+
+    @Test
+    void rebindBackoffIsJitteredSoChannelsDoNotReconnectInStep() {
+        RebindBackoff backoff = new RebindBackoff(500, 30_000);
+        java.util.Set<Long> delays = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            delays.add(backoff.delayMs(6)); // ceiling 32 s capped to 30 s
+        }
+        assertThat(delays).hasSizeGreaterThan(40);
+        assertThat(delays).allSatisfy(d -> assertThat(d).isBetween(500L, 30_000L));
+        // The ceiling doubles per attempt: attempt 0 never waits longer than the minimum.
+        assertThat(backoff.delayMs(0)).isEqualTo(500L);
+        assertThat(java.util.stream.IntStream.range(0, 200).mapToLong(i -> backoff.delayMs(3)).max().getAsLong())
+                .isGreaterThan(2_000L).isLessThanOrEqualTo(4_000L);
     }
 
     @Test

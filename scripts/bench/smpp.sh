@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SMPP connector benchmark (issue 3): connector -> in-process SMSC simulator and the raw jSMPP
+# client -> the same simulator, in one run, loopback, receipts on, window 50, no throttle.
+# Usage: scripts/bench/smpp.sh [seconds-per-phase, default 60]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_PHASE="${1:-60}"
+CP_FILE=target/bench-classpath.txt
+BENCH_CLASS=target/test-classes/org/qingfeng/bench/SmppBench.class
+
+needs_build() {
+  [[ ! -f "$BENCH_CLASS" || ! -f "$CP_FILE" || pom.xml -nt "$CP_FILE" ]] && return 0
+  # Any source newer than the last build? (-print -quit: no pipe into head under pipefail)
+  [[ -n "$(find src -newer "$BENCH_CLASS" -type f -print -quit)" ]]
+}
+
+if needs_build; then
+  echo "building (test classes and the test classpath)..." >&2
+  mvn -B -q -DskipTests test-compile \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
+fi
+
+exec java -Xmx2g -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
+  -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
+  org.qingfeng.bench.SmppBench "$SECONDS_PER_PHASE"

@@ -1,0 +1,241 @@
+package org.qingfeng.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
+import org.qingfeng.sim.SimulatorOptions;
+import org.qingfeng.sim.SmscSimulator;
+import org.qingfeng.sim.TcpNoDelayConnectionFactory;
+import org.qingfeng.sms.encoding.EncodedSms;
+import org.qingfeng.sms.encoding.SmsEncoder;
+import org.qingfeng.sms.encoding.SmsPart;
+import org.qingfeng.sms.events.InboundSms;
+import org.qingfeng.sms.events.SmsEvent;
+import org.qingfeng.sms.events.SmsEventPublisher;
+import org.qingfeng.sms.smpp.ChannelConfig;
+import org.qingfeng.sms.smpp.OutboundSms;
+import org.qingfeng.sms.smpp.SmppChannel;
+import org.qingfeng.sms.smpp.SubmitOutcome;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * scripts/bench/smpp.sh: in one run, on loopback, against one in-process SMSC simulator with
+ * receipts on, window 50 and no throttle:
+ * (a) the Qingfeng connector (SmppChannel) → simulator, parts/s;
+ * (b) a raw jSMPP client (TCP_NODELAY, 50 threads, synchronous submitShortMessage) → the same
+ *     simulator, the ceiling;
+ * and the ratio. Both send the same mix (GSM-7, Chinese, 3-part Chinese, 2-part GSM-7) and both
+ * acknowledge every receipt; the connector publishes submit results and receipts to an in-memory
+ * counting publisher (Kafka is measured separately, see BENCHMARKS.md).
+ *
+ * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase.
+ */
+public final class SmppBench {
+    private static final int WINDOW = 50;
+    private static final String[] TEXTS = {
+        "Qingfeng reminder: festivals are for family, not for gifts. Keep it clean.",
+        "【余庆县纪委】节日将至，请廉洁过节，拒收红包礼金。",
+        "【余庆县纪委】廉洁过节提醒：" + "严禁公款吃喝、公款旅游，严禁收送礼品礼金。".repeat(7),
+        "Clean festival {rules}: no gifts over 0 EUR [none], no banquets | no cards ~ "
+                + "report to 12388. ".repeat(5) + "Thank you!",
+    };
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int warmup = Math.max(1, Math.min(10, seconds / 6));
+        System.out.printf("SMPP bench: %d s per phase after %d s warm-up, window %d, receipts on, no throttle, %d cores%n",
+                seconds, warmup, WINDOW, Runtime.getRuntime().availableProcessors());
+        try (SmscSimulator smsc = SmscSimulator.start(new SimulatorOptions().port(0).httpPort(-1)
+                .receiptDelayMs(10).receiptThreads(16).seed(1))) {
+            double connector = connector(smsc, warmup, seconds);
+            System.out.printf("(a) Qingfeng connector -> simulator: %.0f parts/s%n", connector);
+            double raw = raw(smsc, warmup, seconds);
+            System.out.printf("(b) raw jSMPP client (50 threads, sync) -> simulator: %.0f parts/s%n", raw);
+            System.out.printf("ratio connector / raw = %.2f (target >= 0.80; connector target >= 5000 parts/s)%n",
+                    connector / raw);
+            System.out.printf("simulator: %d submits, %d receipts sent, %d receipts failed%n",
+                    smsc.summary().submits, smsc.summary().receiptsSent, smsc.summary().receiptsFailed);
+        }
+        System.exit(0);
+    }
+
+    /** Keeps the channel's queue fed with messages and counts the parts the SMSC accepted. */
+    private static double connector(SmscSimulator smsc, int warmup, int seconds) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        Map<String, Object> yaml = new HashMap<>();
+        yaml.put("host", "127.0.0.1");
+        yaml.put("port", smsc.port());
+        yaml.put("system_id", "qingfeng");
+        yaml.put("source_address", "106900001234");
+        yaml.put("window", WINDOW);
+        yaml.put("parts_per_second", 0);
+        ChannelConfig config = ChannelConfig.fromMap("bench", yaml, Map.of(ChannelConfig.defaultPasswordEnv("bench"), "secret"));
+        CountingPublisher publisher = new CountingPublisher();
+        SmppChannel channel = new SmppChannel(vertx, config, publisher, new SimpleMeterRegistry(),
+                ZoneId.of("Asia/Shanghai"), new SmsEncoder());
+        await(channel.start().compose(v -> channel.awaitBound()));
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong next = new AtomicLong();
+        LongAdder failed = new LongAdder();
+        // Enough messages queued that the window never runs dry; each completion feeds one more.
+        int outstanding = WINDOW * 20;
+        CountDownLatch drained = new CountDownLatch(outstanding);
+        for (int i = 0; i < outstanding; i++) {
+            feed(channel, next, running, failed, drained);
+        }
+        double rate = measure(smsc, warmup, seconds);
+        running.set(false);
+        drained.await(60, TimeUnit.SECONDS);
+        await(channel.close());
+        await(vertx.close());
+        System.out.printf("    connector: %d messages, %d not accepted, %d events published%n", next.get(), failed.sum(),
+                publisher.events.sum());
+        return rate;
+    }
+
+    private static void feed(SmppChannel channel, AtomicLong next, AtomicBoolean running, LongAdder failed,
+                             CountDownLatch drained) {
+        if (!running.get()) {
+            drained.countDown();
+            return;
+        }
+        long n = next.getAndIncrement();
+        channel.submit(new OutboundSms("b-" + n, "+86139" + String.format("%08d", n % 100_000_000), TEXTS[(int) (n % 4)]))
+                .onComplete(ar -> {
+                    if (ar.failed() || !ar.result().accepted()) {
+                        failed.increment();
+                    }
+                    feed(channel, next, running, failed, drained);
+                });
+    }
+
+    /** 50 threads, each sending messages part by part with jSMPP's blocking submit. */
+    private static double raw(SmscSimulator smsc, int warmup, int seconds) throws Exception {
+        SMPPSession session = new SMPPSession(new TcpNoDelayConnectionFactory());
+        session.setPduProcessorDegree(WINDOW * 2);
+        session.setQueueCapacity(2_000);
+        session.setTransactionTimer(10_000);
+        session.setMessageReceiverListener(new AckingListener());
+        session.connectAndBind("127.0.0.1", smsc.port(), new BindParameter(BindType.BIND_TRX, "qingfeng", "secret", "",
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null), 10_000);
+        SmsEncoder encoder = new SmsEncoder();
+        List<EncodedSms> encoded = new ArrayList<>();
+        for (int i = 0; i < TEXTS.length; i++) {
+            encoded.add(encoder.encode(TEXTS[i], i));
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        LongAdder errors = new LongAdder();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < WINDOW; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                long n = id;
+                while (running.get()) {
+                    EncodedSms sms = encoded.get((int) (n % 4));
+                    String destination = "86138" + String.format("%08d", n % 100_000_000);
+                    for (SmsPart part : sms.partList()) {
+                        try {
+                            session.submitShortMessage("", TypeOfNumber.valueOf((byte) 5), NumberingPlanIndicator.UNKNOWN,
+                                    "106900001234", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination,
+                                    new ESMClass(part.udh() != null ? 0x40 : 0), (byte) 0, (byte) 1, null, null,
+                                    new RegisteredDelivery(1), (byte) 0,
+                                    DataCodings.newInstance((byte) sms.encoding().dataCoding()), (byte) 0,
+                                    part.shortMessage());
+                        } catch (Exception e) {
+                            errors.increment();
+                        }
+                    }
+                    n += WINDOW;
+                }
+            }, "raw-submit-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        double rate = measure(smsc, warmup, seconds);
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+        session.setTransactionTimer(2_000);
+        session.unbindAndClose();
+        System.out.printf("    raw: %d submit errors%n", errors.sum());
+        return rate;
+    }
+
+    /** Parts accepted by the SMSC per second over {@code seconds}, after {@code warmup}. */
+    private static double measure(SmscSimulator smsc, int warmup, int seconds) throws InterruptedException {
+        Thread.sleep(warmup * 1000L);
+        long startParts = smsc.ledger().submits();
+        long start = System.nanoTime();
+        for (int s = 1; s <= seconds; s++) {
+            Thread.sleep(1000);
+            if (s % 10 == 0 || s == seconds) {
+                System.out.printf("    %3d s: %.0f parts/s so far%n", s,
+                        (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9));
+            }
+        }
+        return (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /** The connector's publisher for the bench: counts and acknowledges at once. */
+    private static final class CountingPublisher implements SmsEventPublisher {
+        final LongAdder events = new LongAdder();
+
+        @Override
+        public Future<Void> publishEvent(SmsEvent event) {
+            events.increment();
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> publishInbound(InboundSms message) {
+            events.increment();
+            return Future.succeededFuture();
+        }
+    }
+
+    /** The raw client acknowledges every receipt at once. */
+    private static final class AckingListener implements MessageReceiverListener {
+        @Override
+        public void onAcceptDeliverSm(DeliverSm deliverSm) {
+        }
+
+        @Override
+        public void onAcceptAlertNotification(AlertNotification alertNotification) {
+        }
+
+        @Override
+        public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+            throw new ProcessRequestException("data_sm not supported", 0x03);
+        }
+    }
+}
