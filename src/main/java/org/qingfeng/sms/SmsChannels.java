@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmsChannels {
   public static final String SIMULATOR_CHANNEL = "sim";
+  /** Receipt dates carry no zone; Chinese SMSCs write Beijing time. */
+  private static final java.time.ZoneId SMSC_ZONE = java.time.ZoneId.of("Asia/Shanghai");
   private static final Logger LOG = LoggerFactory.getLogger(SmsChannels.class);
 
   private final Map<String, SmppChannel> channels = new LinkedHashMap<>();
@@ -70,7 +72,7 @@ public final class SmsChannels {
           List<ChannelConfig> all = local == null ? configs : List.of(local.channel());
           List<Future<Void>> started = new ArrayList<>();
           for (ChannelConfig c : all) {
-            SmppChannel channel = new SmppChannel(vertx, c, publisher, registry);
+            SmppChannel channel = new SmppChannel(vertx, c, publisher, registry, SMSC_ZONE, encoder);
             result.channels.put(c.name, channel);
             started.add(channel.start());
             LOG.info("SMS channel '{}' → {}:{} ({}, window {}, {} parts/s)", c.name, c.host, c.port, c.bindMode,
