@@ -15,6 +15,9 @@ import org.qingfeng.auth.AuditRoutes;
 import org.qingfeng.auth.AuthHandler;
 import org.qingfeng.auth.TokenRoutes;
 import org.qingfeng.auth.TokenStore;
+import org.qingfeng.contacts.ContactRoutes;
+import org.qingfeng.contacts.ContactStore;
+import org.qingfeng.contacts.PhoneNumbers;
 import org.qingfeng.http.OpenApiRoutes;
 import org.qingfeng.http.RouterAssembly;
 import org.qingfeng.kafka.Topics;
@@ -34,6 +37,8 @@ final class AppServices {
   private final BooleanSupplier stopping;
   private final TokenStore tokens;
   private final AuditLog audit;
+  private final PhoneNumbers phoneNumbers;
+  private final ContactStore contacts;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
@@ -47,6 +52,8 @@ final class AppServices {
     this.stopping = stopping;
     this.tokens = new TokenStore(pool);
     this.audit = new AuditLog(pool);
+    this.phoneNumbers = new PhoneNumbers(config.contactsDefaultRegion);
+    this.contacts = new ContactStore(pool);
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -59,6 +66,9 @@ final class AppServices {
         .apiGuard(new AuthHandler(tokens))
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
+        .streamedBody(ContactRoutes.IMPORT_PATH)
+        .api(new ContactRoutes(pool, contacts, phoneNumbers, config.uploadLimit,
+            config.contactsImportMaxRows, config.contactsImportBatchSize)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
