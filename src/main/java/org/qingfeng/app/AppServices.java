@@ -17,6 +17,10 @@ import org.qingfeng.auth.TokenRoutes;
 import org.qingfeng.auth.TokenStore;
 import org.qingfeng.contacts.ContactRoutes;
 import org.qingfeng.contacts.ContactStore;
+import org.qingfeng.contacts.InboundOptOutVerticle;
+import org.qingfeng.contacts.OptOutKeywords;
+import org.qingfeng.contacts.OptOutRoutes;
+import org.qingfeng.contacts.OptOutStore;
 import org.qingfeng.contacts.PhoneNumbers;
 import org.qingfeng.http.OpenApiRoutes;
 import org.qingfeng.http.RouterAssembly;
@@ -39,6 +43,7 @@ final class AppServices {
   private final AuditLog audit;
   private final PhoneNumbers phoneNumbers;
   private final ContactStore contacts;
+  private final OptOutStore optOuts;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
@@ -54,6 +59,7 @@ final class AppServices {
     this.audit = new AuditLog(pool);
     this.phoneNumbers = new PhoneNumbers(config.contactsDefaultRegion);
     this.contacts = new ContactStore(pool);
+    this.optOuts = new OptOutStore(pool);
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -69,6 +75,7 @@ final class AppServices {
         .streamedBody(ContactRoutes.IMPORT_PATH)
         .api(new ContactRoutes(pool, contacts, phoneNumbers, config.uploadLimit,
             config.contactsImportMaxRows, config.contactsImportBatchSize)::mount)
+        .api(new OptOutRoutes(optOuts, phoneNumbers)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -78,7 +85,13 @@ final class AppServices {
   }
 
   Future<Void> deployRoleVerticles() {
-    return Future.succeededFuture();
+    Future<?> all = Future.succeededFuture();
+    if (config.hasRole(QingfengConfig.Role.SINK)) {
+      all = all.compose(v -> vertx.deployVerticle(new InboundOptOutVerticle(infra.kafkaBootstrap(), topics,
+          config.kafkaTopicPrefix + "qingfeng.opt-out", optOuts, phoneNumbers,
+          new OptOutKeywords(config.contactsOptOutKeywords))));
+    }
+    return all.mapEmpty();
   }
 
   Future<Void> seedDemo() {
