@@ -22,12 +22,15 @@ import org.qingfeng.contacts.OptOutKeywords;
 import org.qingfeng.contacts.OptOutRoutes;
 import org.qingfeng.contacts.OptOutStore;
 import org.qingfeng.contacts.PhoneNumbers;
+import org.qingfeng.contacts.template.TemplateRoutes;
+import org.qingfeng.contacts.template.TemplateStore;
 import org.qingfeng.http.OpenApiRoutes;
 import org.qingfeng.http.RouterAssembly;
 import org.qingfeng.kafka.Topics;
 import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
 import org.qingfeng.ops.ReadinessCheck;
+import org.qingfeng.sms.encoding.SmsEncoder;
 
 /** Wires the domains together: who gets which client, which routes go where, which verticles run. */
 final class AppServices {
@@ -76,6 +79,8 @@ final class AppServices {
         .api(new ContactRoutes(pool, contacts, phoneNumbers, config.uploadLimit,
             config.contactsImportMaxRows, config.contactsImportBatchSize)::mount)
         .api(new OptOutRoutes(optOuts, phoneNumbers)::mount)
+        .api(new TemplateRoutes(new TemplateStore(pool), contacts,
+            new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16), config.smsMaxParts)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
