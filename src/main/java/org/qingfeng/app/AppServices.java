@@ -15,6 +15,15 @@ import org.qingfeng.auth.AuditRoutes;
 import org.qingfeng.auth.AuthHandler;
 import org.qingfeng.auth.TokenRoutes;
 import org.qingfeng.auth.TokenStore;
+import org.qingfeng.contacts.ContactRoutes;
+import org.qingfeng.contacts.ContactStore;
+import org.qingfeng.contacts.InboundOptOutVerticle;
+import org.qingfeng.contacts.OptOutKeywords;
+import org.qingfeng.contacts.OptOutRoutes;
+import org.qingfeng.contacts.OptOutStore;
+import org.qingfeng.contacts.PhoneNumbers;
+import org.qingfeng.contacts.template.TemplateRoutes;
+import org.qingfeng.contacts.template.TemplateStore;
 import org.qingfeng.http.OpenApiRoutes;
 import org.qingfeng.http.RouterAssembly;
 import org.qingfeng.kafka.Topics;
@@ -42,8 +51,10 @@ final class AppServices {
   private final TokenStore tokens;
   private final AuditLog audit;
   private final AtomicReference<SmsChannels> smsChannels = new AtomicReference<>();
-  static final String DEFAULT_PHONE_REGION = "CN";
   private final CampaignWiring campaigns;
+  private final PhoneNumbers phoneNumbers;
+  private final ContactStore contacts;
+  private final OptOutStore optOuts;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason,
@@ -60,6 +71,9 @@ final class AppServices {
     this.audit = new AuditLog(pool);
     this.campaigns = new CampaignWiring(vertx, config, pool, registry, topics, infra, hooks,
         new SmppSmsGateway(smsChannels::get));
+    this.phoneNumbers = new PhoneNumbers(config.contactsDefaultRegion);
+    this.contacts = new ContactStore(pool);
+    this.optOuts = new OptOutStore(pool);
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -73,9 +87,15 @@ final class AppServices {
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
         .api(new SmsPreviewRoutes(smsEncoder())::mount)
-        .api(new SmsRoutes(smsChannels::get, smsEncoder(), DEFAULT_PHONE_REGION)::mount)
+        .api(new SmsRoutes(smsChannels::get, smsEncoder(), config.contactsDefaultRegion)::mount)
         .api(campaigns.campaignRoutes()::mount)
         .api(campaigns.messageRoutes()::mount)
+        .streamedBody(ContactRoutes.IMPORT_PATH)
+        .api(new ContactRoutes(pool, contacts, phoneNumbers, config.uploadLimit,
+            config.contactsImportMaxRows, config.contactsImportBatchSize)::mount)
+        .api(new OptOutRoutes(optOuts, phoneNumbers)::mount)
+        .api(new TemplateRoutes(new TemplateStore(pool), contacts,
+            new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16), config.smsMaxParts)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -105,6 +125,11 @@ final class AppServices {
     }
     if (config.hasRole(QingfengConfig.Role.SENDER)) {
       deployed = deployed.compose(v -> campaigns.deploySender());
+    }
+    if (config.hasRole(QingfengConfig.Role.SINK)) {
+      deployed = deployed.compose(v -> vertx.deployVerticle(new InboundOptOutVerticle(infra.kafkaBootstrap(), topics,
+          config.kafkaTopicPrefix + "qingfeng.opt-out", optOuts, phoneNumbers,
+          new OptOutKeywords(config.contactsOptOutKeywords)))).mapEmpty();
     }
     return deployed;
   }

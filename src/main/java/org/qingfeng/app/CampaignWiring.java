@@ -54,7 +54,8 @@ final class CampaignWiring {
     this.channelGateway = channelGateway;
     this.store = new CampaignStore(pool);
     this.ledger = new LedgerStore(pool);
-    this.renderer = hooks.renderer != null ? hooks.renderer : new LiteralTextRenderer();
+    this.renderer = hooks.renderer != null ? hooks.renderer
+        : new org.qingfeng.campaign.TemplateMessageRenderer(new org.qingfeng.contacts.template.TemplateStore(pool));
     this.encoder = new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16);
   }
 

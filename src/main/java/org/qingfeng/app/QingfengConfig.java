@@ -1,8 +1,10 @@
 package org.qingfeng.app;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +55,10 @@ public final class QingfengConfig {
   public final int senderChunk;
   public final int senderConcurrency;
   public final int senderMaxAttempts;
+  public final String contactsDefaultRegion;
+  public final List<String> contactsOptOutKeywords;
+  public final int contactsImportMaxRows;
+  public final int contactsImportBatchSize;
 
   private QingfengConfig(ConfigSource s, Map<String, String> env) {
     this.source = s;
@@ -125,6 +131,14 @@ public final class QingfengConfig {
     this.senderChunk = s.integer("campaign.sender.chunk", 1, 10_000);
     this.senderConcurrency = s.integer("campaign.sender.concurrency", 1, 10_000);
     this.senderMaxAttempts = s.integer("campaign.sender.max-attempts", 1, 100);
+    this.contactsDefaultRegion = s.string("contacts.default-region").toUpperCase(Locale.ROOT);
+    if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(contactsDefaultRegion)) {
+      throw new ConfigException("contacts.default-region",
+          "'" + contactsDefaultRegion + "' is not a region libphonenumber knows (use an ISO 3166 code such as CN)");
+    }
+    this.contactsOptOutKeywords = parseKeywords(s.string("contacts.opt-out-keywords"));
+    this.contactsImportMaxRows = s.integer("contacts.import-max-rows", 1, 10_000_000);
+    this.contactsImportBatchSize = s.integer("contacts.import-batch-size", 100, 50_000);
   }
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
@@ -180,6 +194,24 @@ public final class QingfengConfig {
       throw new ConfigException("roles", "must name at least one role");
     }
     return roles;
+  }
+
+  private static List<String> parseKeywords(String spec) {
+    List<String> out = new ArrayList<>();
+    for (String part : spec.split(",")) {
+      String k = part.trim();
+      if (k.isEmpty()) {
+        continue;
+      }
+      if (k.length() > 20) {
+        throw new ConfigException("contacts.opt-out-keywords", "keyword '" + k + "' is longer than 20 characters");
+      }
+      out.add(k);
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException("contacts.opt-out-keywords", "must name at least one keyword (e.g. TD,退订,STOP)");
+    }
+    return List.copyOf(out);
   }
 
   private static void validateBootstrap(String servers) {

@@ -60,7 +60,10 @@ public final class RouterAssembly {
       HttpMethod m = ctx.request().method();
       boolean hasBody = m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
       String path = ctx.request().path();
-      if (!hasBody || streamedPaths.stream().anyMatch(path::matches)) {
+      if (!hasBody) {
+        ctx.next();
+      } else if (streamedPaths.stream().anyMatch(path::matches)) {
+        StreamedBodies.prepare(ctx);
         ctx.next();
       } else {
         bodies.handle(ctx);

@@ -90,7 +90,7 @@ class CampaignApiTest {
     refused(campaign("x", LATER, tagged("member")).put("template_id", 3), 422, "exactly one");
     JsonObject templated = campaign("x", LATER, tagged("member"));
     templated.remove("text");
-    refused(templated.put("template_id", 3), 422, "template renderer");
+    refused(templated.put("template_id", 999_999), 422, "does not exist");
     refused(campaign("x", LATER, tagged("member")).put("text", "长".repeat(2000)), 422, "cannot be sent as SMS");
     refused(campaign("x", LATER, tagged("member")).put("sendAt", LATER), 422, "not a campaign field");
     refused(campaign("x", LATER, tagged("member")).put("max_rate", 0), 422, "max_rate");

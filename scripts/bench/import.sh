@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Contacts import benchmark: generates a CSV of ROWS contacts (default 1,000,000; UTF-8,
+# Chinese names, 5 columns, 10 % of numbers repeated so the merge path runs too) and
+# streams it into a freshly started server (embedded PostgreSQL and Kafka, -Xmx256m),
+# then prints rows/s as the client sees it (upload + parse + upsert + commit).
+#   scripts/bench/import.sh [ROWS] [PORT]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROWS="${1:-1000000}"
+PORT="${2:-18490}"
+JAR=target/qingfeng.jar
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+WORK="$(mktemp -d)"
+PID=
+cleanup() {
+  [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+TOKEN="qf_bench-admin-token-$(date +%s%N)"
+
+echo "generating $ROWS rows ..."
+awk -v n="$ROWS" 'BEGIN {
+  print "name,phone,unit,township,tags";
+  split("白泥镇,龙溪镇,敖溪镇,构皮滩镇,大乌江镇,松烟镇,关兴镇,花山乡,龙家镇,子营街道", town, ",");
+  for (i = 0; i < n; i++) {
+    p = (i % 10 == 9) ? i - 5 : i;      # every tenth row repeats an earlier number
+    printf "党员干部%d,139%08d,余庆县第%d单位,%s,党员;干部;t%d\n", i, p, i % 300, town[i % 10 + 1], i % 20;
+  }
+}' > "$WORK/contacts.csv"
+SIZE=$(stat -c %s "$WORK/contacts.csv")
+echo "file: $SIZE bytes"
+
+QINGFENG_DATA_DIR="$WORK/data" QINGFENG_HTTP_PORT="$PORT" QINGFENG_HTTP_HOST=127.0.0.1 \
+QINGFENG_ADMIN_TOKEN="$TOKEN" QINGFENG_HTTP_UPLOAD_LIMIT=$((SIZE + 1024)) \
+  java -Xmx256m -jar "$JAR" serve >"$WORK/out.log" 2>"$WORK/err.log" &
+PID=$!
+until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do
+  kill -0 "$PID" 2>/dev/null || { echo "server died:"; tail -20 "$WORK/err.log"; exit 1; }
+  sleep 0.2
+done
+OPERATOR=$(curl -sf "http://127.0.0.1:$PORT/api/v1/tokens" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d '{"role":"operator","name":"bench"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+
+echo "importing ..."
+START=$(date +%s%N)
+HTTP=$(curl -s -o "$WORK/answer.json" -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/v1/contacts/import" \
+  -H "Authorization: Bearer $OPERATOR" -H 'Content-Type: text/csv' -H 'Expect:' --data-binary @"$WORK/contacts.csv")
+END=$(date +%s%N)
+MS=$(( (END - START) / 1000000 ))
+echo "HTTP $HTTP: $(head -c 300 "$WORK/answer.json")"
+[ "$HTTP" = 200 ] || { tail -20 "$WORK/err.log"; exit 1; }
+HEAP=$(grep -o 'contacts import: .*' "$WORK/err.log" | tail -1)
+echo "server: $HEAP"
+echo "RESULT: $ROWS rows in $MS ms = $(( ROWS * 1000 / (MS > 0 ? MS : 1) )) rows/s (server -Xmx256m, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
