@@ -27,6 +27,11 @@ import org.qingfeng.sms.SmsChannelsVerticle;
 import org.qingfeng.sms.SmsPreviewRoutes;
 import org.qingfeng.sms.SmsRoutes;
 import org.qingfeng.sms.encoding.SmsEncoder;
+import org.qingfeng.receipts.LedgerRecipients;
+import org.qingfeng.receipts.ReceiptQueries;
+import org.qingfeng.receipts.ReceiptRoutes;
+import org.qingfeng.receipts.ReceiptSinkOptions;
+import org.qingfeng.receipts.ReceiptSinkVerticle;
 
 /** Wires the domains together: who gets which client, which routes go where, which verticles run. */
 final class AppServices {
@@ -41,6 +46,7 @@ final class AppServices {
   private final TokenStore tokens;
   private final AuditLog audit;
   private final AtomicReference<SmsChannels> smsChannels = new AtomicReference<>();
+  private final AtomicReference<ReceiptSinkVerticle> receiptSink = new AtomicReference<>();
   static final String DEFAULT_PHONE_REGION = "CN";
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
@@ -69,6 +75,7 @@ final class AppServices {
         .api(new AuditRoutes(audit)::mount)
         .api(new SmsPreviewRoutes(smsEncoder())::mount)
         .api(new SmsRoutes(smsChannels::get, smsEncoder(), DEFAULT_PHONE_REGION)::mount)
+        .api(new ReceiptRoutes(new ReceiptQueries(pool), new LedgerRecipients(pool))::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -92,7 +99,30 @@ final class AppServices {
             return null;
           });
     }
+    if (config.hasRole(QingfengConfig.Role.SINK)) {
+      ReceiptSinkVerticle sink = new ReceiptSinkVerticle(receiptSinkOptions(), pool, registry, java.time.Clock.systemUTC());
+      chain = chain.compose(v -> vertx.deployVerticle(sink)).map(id -> {
+        receiptSink.set(sink);
+        return null;
+      });
+    }
     return chain;
+  }
+
+  ReceiptSinkOptions receiptSinkOptions() {
+    ReceiptSinkOptions o = new ReceiptSinkOptions(infra.kafkaBootstrap(), topics.smsEvents, topics.dlq);
+    o.groupId = config.receiptsConsumerGroup;
+    o.batchSize = config.receiptsBatchSize;
+    o.batchLingerMs = config.receiptsBatchLingerMs;
+    o.unmatchedAfterMs = config.receiptsUnmatchedAfterMs;
+    o.unknownAfterMs = config.receiptsUnknownAfterMs;
+    o.sweepIntervalMs = config.receiptsSweepIntervalMs;
+    return o;
+  }
+
+  /** The receipt sink of this instance, once deployed; null when it runs no sink role. */
+  ReceiptSinkVerticle receiptSink() {
+    return receiptSink.get();
   }
 
   /** The SMS channels of this instance, once started; null when it runs no sender role. */
