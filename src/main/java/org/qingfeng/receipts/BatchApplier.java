@@ -111,12 +111,15 @@ public final class BatchApplier {
   }
 
   /**
-   * One copy per event id, in event-id order (so concurrent sinks insert in one order). Of two
+   * One copy per event id (receipt states lower-cased), in event-id order (so concurrent sinks insert in one order). Of two
    * copies of an early receipt, the one that names our message is kept.
    */
   static List<SmsEvent> dedupe(List<SmsEvent> events) {
     Map<String, SmsEvent> byId = new LinkedHashMap<>();
     for (SmsEvent e : events) {
+      if (SmsEvent.TYPE_RECEIPT.equals(e.type) && e.status != null) {
+        e.status = e.status.toLowerCase(java.util.Locale.ROOT); // receipt states are stored lower-case
+      }
       byId.merge(e.eventId, e, (a, b) -> a.messageId != null ? a : b);
     }
     List<SmsEvent> out = new ArrayList<>(byId.values());

@@ -132,12 +132,15 @@ final class ReceiptTestKit {
     }
   }
 
-  /** An md5 of every row of every receipt table (in a total order), table by table. */
+  /**
+   * An md5 of every row of every receipt table (in a total order), table by table. Statistics rows
+   * whose count went back to zero are left out: whether one exists depends on batch boundaries.
+   */
   static Map<String, String> digest(Pool pool) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String table : TABLES) {
       Row r = await(pool.query("SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
-          + table + " t").execute()).iterator().next();
+          + table + " t" + (table.startsWith("receipt_stat_") ? " WHERE messages <> 0" : "")).execute()).iterator().next();
       out.put(table, r.getLong(0) + ":" + r.getString(1));
     }
     return out;
