@@ -37,6 +37,11 @@ import org.qingfeng.sms.SmsChannelsVerticle;
 import org.qingfeng.sms.SmsPreviewRoutes;
 import org.qingfeng.sms.SmsRoutes;
 import org.qingfeng.sms.encoding.SmsEncoder;
+import org.qingfeng.receipts.LedgerRecipients;
+import org.qingfeng.receipts.ReceiptQueries;
+import org.qingfeng.receipts.ReceiptRoutes;
+import org.qingfeng.receipts.ReceiptSinkOptions;
+import org.qingfeng.receipts.ReceiptSinkVerticle;
 
 /** Wires the domains together: who gets which client, which routes go where, which verticles run. */
 final class AppServices {
@@ -55,6 +60,7 @@ final class AppServices {
   private final PhoneNumbers phoneNumbers;
   private final ContactStore contacts;
   private final OptOutStore optOuts;
+  private final AtomicReference<ReceiptSinkVerticle> receiptSink = new AtomicReference<>();
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason,
@@ -96,6 +102,7 @@ final class AppServices {
         .api(new OptOutRoutes(optOuts, phoneNumbers)::mount)
         .api(new TemplateRoutes(new TemplateStore(pool), contacts,
             new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16), config.smsMaxParts)::mount)
+        .api(new ReceiptRoutes(new ReceiptQueries(pool), new LedgerRecipients(pool))::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
         .root(new OpenApiRoutes()::mount);
     if (config.metricsEnabled) {
@@ -131,7 +138,30 @@ final class AppServices {
           config.kafkaTopicPrefix + "qingfeng.opt-out", optOuts, phoneNumbers,
           new OptOutKeywords(config.contactsOptOutKeywords)))).mapEmpty();
     }
+    if (config.hasRole(QingfengConfig.Role.SINK)) {
+      ReceiptSinkVerticle sink = new ReceiptSinkVerticle(receiptSinkOptions(), pool, registry, java.time.Clock.systemUTC());
+      deployed = deployed.compose(v -> vertx.deployVerticle(sink)).map(id -> {
+        receiptSink.set(sink);
+        return null;
+      });
+    }
     return deployed;
+  }
+
+  ReceiptSinkOptions receiptSinkOptions() {
+    ReceiptSinkOptions o = new ReceiptSinkOptions(infra.kafkaBootstrap(), topics.smsEvents, topics.dlq);
+    o.groupId = config.receiptsConsumerGroup;
+    o.batchSize = config.receiptsBatchSize;
+    o.batchLingerMs = config.receiptsBatchLingerMs;
+    o.unmatchedAfterMs = config.receiptsUnmatchedAfterMs;
+    o.unknownAfterMs = config.receiptsUnknownAfterMs;
+    o.sweepIntervalMs = config.receiptsSweepIntervalMs;
+    return o;
+  }
+
+  /** The receipt sink of this instance, once deployed; null when it runs no sink role. */
+  ReceiptSinkVerticle receiptSink() {
+    return receiptSink.get();
   }
 
   /** The SMS channels of this instance, once started; null when it runs no sender role. */

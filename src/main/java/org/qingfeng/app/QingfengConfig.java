@@ -41,6 +41,12 @@ public final class QingfengConfig {
   public final long simulatorReceiptDelayMs;
   public final String simulatorReceiptMix;
   public final int simulatorHttpPort;
+  public final int receiptsBatchSize;
+  public final long receiptsBatchLingerMs;
+  public final String receiptsConsumerGroup;
+  public final long receiptsUnmatchedAfterMs;
+  public final long receiptsUnknownAfterMs;
+  public final long receiptsSweepIntervalMs;
   /** The environment the configuration was read from (channel passwords are looked up in it). */
   public final Map<String, String> environment;
   public final int campaignFrequencyCap;
@@ -139,6 +145,15 @@ public final class QingfengConfig {
     this.contactsOptOutKeywords = parseKeywords(s.string("contacts.opt-out-keywords"));
     this.contactsImportMaxRows = s.integer("contacts.import-max-rows", 1, 10_000_000);
     this.contactsImportBatchSize = s.integer("contacts.import-batch-size", 100, 50_000);
+    this.receiptsBatchSize = s.integer("receipts.batch-size", 1, 50_000);
+    this.receiptsBatchLingerMs = s.longValue("receipts.batch-linger-ms", 1, 60_000);
+    this.receiptsConsumerGroup = s.string("receipts.consumer-group");
+    if (receiptsConsumerGroup.isEmpty()) {
+      throw new ConfigException("receipts.consumer-group", "must not be empty");
+    }
+    this.receiptsUnmatchedAfterMs = duration(s, "receipts.unmatched-after", 1_000, 30L * 86_400_000);
+    this.receiptsUnknownAfterMs = duration(s, "receipts.unknown-after", 60_000, 30L * 86_400_000);
+    this.receiptsSweepIntervalMs = duration(s, "receipts.sweep-interval", 100, 86_400_000);
   }
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */
@@ -175,6 +190,28 @@ public final class QingfengConfig {
 
   public boolean hasRole(Role role) {
     return roles.contains(role);
+  }
+
+  /** A duration such as 500ms, 90s, 30m, 48h or 2d, in milliseconds. */
+  static long duration(ConfigSource s, String key, long minMs, long maxMs) {
+    String v = s.string(key).toLowerCase(Locale.ROOT);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h|d)").matcher(v);
+    if (!m.matches()) {
+      throw new ConfigException(key, "'" + v + "' is not a duration such as 90s, 30m, 48h or 2d");
+    }
+    long n = Long.parseLong(m.group(1));
+    long unit = switch (m.group(2)) {
+      case "ms" -> 1L;
+      case "s" -> 1_000L;
+      case "m" -> 60_000L;
+      case "h" -> 3_600_000L;
+      default -> 86_400_000L;
+    };
+    long ms = n * unit;
+    if (ms < minMs || ms > maxMs) {
+      throw new ConfigException(key, "'" + v + "' is out of range " + minMs + " ms .. " + maxMs / 86_400_000 + " days");
+    }
+    return ms;
   }
 
   private static Set<Role> parseRoles(String spec) {

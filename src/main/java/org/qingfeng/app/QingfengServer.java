@@ -141,6 +141,11 @@ public final class QingfengServer implements AutoCloseable {
     return java.util.Optional.ofNullable(services == null ? null : services.smsChannels());
   }
 
+  /** The receipt sink of this instance (absent without the sink role). */
+  public java.util.Optional<org.qingfeng.receipts.ReceiptSinkVerticle> receiptSink() {
+    return java.util.Optional.ofNullable(services == null ? null : services.receiptSink());
+  }
+
   public Vertx vertx() {
     return vertx;
   }

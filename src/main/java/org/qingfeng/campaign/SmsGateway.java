@@ -13,4 +13,12 @@ public interface SmsGateway {
    * taken the submit with it); a known refusal is a succeeded future with a non-submitted result.
    */
   Future<SendResult> send(String channel, String messageId, String destinationE164, String text);
+
+  /**
+   * The same for a campaign's ledger message: the campaign id travels with the submit results
+   * so the receipt statistics can be kept per campaign.
+   */
+  default Future<SendResult> send(String channel, long campaignId, String messageId, String destinationE164, String text) {
+    return send(channel, messageId, destinationE164, text);
+  }
 }

@@ -142,7 +142,7 @@ final class ChunkSubmitter {
         return Future.succeededFuture();
       }
       Promise<Void> p = Promise.promise();
-      gateway.send(m.channel, Long.toString(m.id), m.phone, m.text)
+      gateway.send(m.channel, m.campaignId, Long.toString(m.id), m.phone, m.text)
           .onComplete(ar -> context.runOnContext(x -> {
             record(m, ar, result);
             p.complete();

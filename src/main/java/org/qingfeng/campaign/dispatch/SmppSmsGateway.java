@@ -25,11 +25,20 @@ public final class SmppSmsGateway implements SmsGateway {
 
   @Override
   public Future<SendResult> send(String channel, String messageId, String destinationE164, String text) {
+    return submit(channel, new OutboundSms(messageId, destinationE164, text));
+  }
+
+  @Override
+  public Future<SendResult> send(String channel, long campaignId, String messageId, String destinationE164, String text) {
+    return submit(channel, new OutboundSms(messageId, destinationE164, text, null, campaignId));
+  }
+
+  private Future<SendResult> submit(String channel, OutboundSms sms) {
     Optional<SmppChannel> target = resolve(channel);
     if (target.isEmpty()) {
       return Future.succeededFuture(SendResult.retry("channel '" + channel + "' is not running on this instance"));
     }
-    return target.get().submit(new OutboundSms(messageId, destinationE164, text)).map(SmppSmsGateway::toResult);
+    return target.get().submit(sms).map(SmppSmsGateway::toResult);
   }
 
   private Optional<SmppChannel> resolve(String name) {

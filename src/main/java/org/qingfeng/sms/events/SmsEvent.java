@@ -37,6 +37,11 @@ public class SmsEvent {
     public Long submittedAt;
     public Long doneAt;
     public long receivedAt;
+    /**
+     * The campaign the message belongs to (the campaign ledger id), on submit results of campaign
+     * messages; null for test sends and on receipts. The receipt sink maps message id to campaign from it.
+     */
+    public Long campaignId;
 
     public String partitionKey() {
         return channel + ":" + (smscId != null ? smscId : messageId);

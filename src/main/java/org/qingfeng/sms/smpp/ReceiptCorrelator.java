@@ -114,6 +114,7 @@ final class ReceiptCorrelator {
         c.submittedAt = e.submittedAt;
         c.doneAt = e.doneAt;
         c.receivedAt = e.receivedAt;
+        c.campaignId = e.campaignId;
         return c;
     }
 }

@@ -42,7 +42,13 @@ final class ReceiptEvents {
      * submit: the SMSC has the message, and failing here would invite a duplicate send.
      */
     Future<Void> onSubmitResult(String messageId, PartOutcome part) {
+        return onSubmitResult(messageId, null, part);
+    }
+
+    /** As above, for a campaign message: the event carries its campaign id to the receipt sink. */
+    Future<Void> onSubmitResult(String messageId, Long campaignId, PartOutcome part) {
         SmsEvent event = new SmsEvent();
+        event.campaignId = campaignId;
         event.type = SmsEvent.TYPE_SUBMIT_RESULT;
         event.channel = channel;
         event.messageId = messageId;

@@ -161,7 +161,7 @@ public final class SmppChannel {
         SmsPart part = parts.get(i);
         PartSubmitter.Attempt attempt = new PartSubmitter.Attempt(sms, part, encoded.encoding().dataCoding());
         return partSubmitter.submit(attempt)
-                .compose(outcome -> receiptEvents.onSubmitResult(sms.messageId(), outcome).map(outcome))
+                .compose(outcome -> receiptEvents.onSubmitResult(sms.messageId(), sms.campaignId(), outcome).map(outcome))
                 .compose(outcome -> {
                     done.add(outcome);
                     if (!SmsEvent.STATUS_SUBMITTED.equals(outcome.status())) {

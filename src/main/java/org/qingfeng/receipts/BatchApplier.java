@@ -1,0 +1,148 @@
+package org.qingfeng.receipts;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.qingfeng.sms.events.SmsEvent;
+
+/**
+ * Applies a batch of events in ONE Postgres transaction: log (idempotent by event id), lock the
+ * messages concerned, upsert parts, park receipts, match parked receipts to parts, derive message
+ * status, and update the statistics by each changed message's delta. Events already in the log
+ * change nothing, so a replay leaves the database as it was.
+ */
+public final class BatchApplier {
+  /** What a batch did. */
+  public record Result(int events, int applied, int duplicates, int matched, int messagesChanged) {
+    static final Result EMPTY = new Result(0, 0, 0, 0, 0);
+  }
+
+  private final ReceiptStore store;
+  private final Clock clock;
+  private final long unknownAfterMs;
+
+  public BatchApplier(ReceiptStore store, Clock clock, long unknownAfterMs) {
+    this.store = store;
+    this.clock = clock;
+    this.unknownAfterMs = unknownAfterMs;
+  }
+
+  public Future<Result> apply(List<SmsEvent> events) {
+    List<SmsEvent> unique = dedupe(events);
+    if (unique.isEmpty()) {
+      return Future.succeededFuture(Result.EMPTY);
+    }
+    return store.pool().withTransaction(c -> store.logEvents(c, unique).compose(fresh -> {
+      List<SmsEvent> submits = new ArrayList<>();
+      List<SmsEvent> receipts = new ArrayList<>();
+      List<SmsEvent> anonymous = new ArrayList<>();
+      Set<String> messages = new TreeSet<>();
+      for (SmsEvent e : unique) {
+        if (!fresh.contains(e.eventId)) {
+          continue;
+        }
+        (SmsEvent.TYPE_SUBMIT_RESULT.equals(e.type) ? submits : receipts).add(e);
+        if (e.messageId != null) {
+          messages.add(e.messageId);
+        } else {
+          anonymous.add(e);
+        }
+      }
+      int duplicates = events.size() - fresh.size();
+      if (fresh.isEmpty()) {
+        return Future.succeededFuture(new Result(events.size(), 0, duplicates, 0, 0));
+      }
+      Future<Set<String>> known = anonymous.isEmpty() ? Future.succeededFuture(Set.of()) : store.messagesOf(c, anonymous);
+      return known.compose(found -> {
+        messages.addAll(found);
+        return applyLocked(c, messages, submits, receipts)
+            .map(r -> new Result(events.size(), fresh.size(), duplicates, r.matched(), r.messagesChanged()));
+      });
+    }));
+  }
+
+  /** For sweeps: matches parked receipts of these messages and re-derives their status (e.g. unknown). */
+  public Future<Result> recompute(Collection<String> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Future.succeededFuture(Result.EMPTY);
+    }
+    Set<String> ids = new TreeSet<>(messageIds);
+    return store.pool().withTransaction(c -> applyLocked(c, ids, List.of(), List.of()));
+  }
+
+  private Future<Result> applyLocked(SqlConnection c, Set<String> messages, List<SmsEvent> submits,
+      List<SmsEvent> receipts) {
+    long unknownCutoff = clock.millis() - unknownAfterMs;
+    Map<String, Long> campaigns = new HashMap<>();
+    for (SmsEvent s : submits) {
+      if (s.campaignId != null) {
+        campaigns.putIfAbsent(s.messageId, s.campaignId);
+      }
+    }
+    if (messages.isEmpty()) {
+      return store.park(c, receipts).map(v -> new Result(receipts.size(), receipts.size(), 0, 0, 0));
+    }
+    // Pipelined: the statements go out together and Postgres runs them in this order on the
+    // connection, so the lock is held before the snapshot and every change that follows.
+    Future<Void> locked = store.lock(c, messages);
+    Future<Map<String, MessageState>> before = store.snapshot(c, messages);
+    Future<Void> mapped = store.mapCampaigns(c, campaigns);
+    Future<Void> parts = store.upsertParts(c, bestSubmits(submits));
+    Future<Void> parked = store.park(c, receipts);
+    Future<Integer> matched = store.match(c, messages);
+    Future<List<MessageState>> changed = store.recompute(c, messages, unknownCutoff);
+    return Future.all(List.of(locked, before, mapped, parts, parked, matched, changed)).compose(v -> {
+      StatsDelta delta = new StatsDelta();
+      for (MessageState after : changed.result()) {
+        delta.transition(before.result().get(after.messageId()), after);
+      }
+      int n = submits.size() + receipts.size();
+      return store.applyStats(c, delta).map(x -> new Result(n, n, 0, matched.result(), changed.result().size()));
+    });
+  }
+
+  /**
+   * One copy per event id (receipt states lower-cased), in event-id order (so concurrent sinks insert in one order). Of two
+   * copies of an early receipt, the one that names our message is kept.
+   */
+  static List<SmsEvent> dedupe(List<SmsEvent> events) {
+    Map<String, SmsEvent> byId = new LinkedHashMap<>();
+    for (SmsEvent e : events) {
+      if (SmsEvent.TYPE_RECEIPT.equals(e.type) && e.status != null) {
+        e.status = e.status.toLowerCase(java.util.Locale.ROOT); // receipt states are stored lower-case
+      }
+      byId.merge(e.eventId, e, (a, b) -> a.messageId != null ? a : b);
+    }
+    List<SmsEvent> out = new ArrayList<>(byId.values());
+    out.sort(Comparator.comparing(e -> e.eventId));
+    return out;
+  }
+
+  /**
+   * One submit result per part, as the database keeps it: submitted beats rejected beats
+   * outcome_unknown, then the later answer, then the larger event id (order-independent).
+   */
+  static List<SmsEvent> bestSubmits(List<SmsEvent> submits) {
+    Map<String, SmsEvent> best = new HashMap<>();
+    for (SmsEvent s : submits) {
+      best.merge(s.messageId + "#" + s.partIndex, s, (a, b) -> SUBMIT_ORDER.compare(a, b) >= 0 ? a : b);
+    }
+    return new ArrayList<>(best.values());
+  }
+
+  static int rank(String submitStatus) {
+    return SmsEvent.STATUS_SUBMITTED.equals(submitStatus) ? 3 : SmsEvent.STATUS_REJECTED.equals(submitStatus) ? 2 : 1;
+  }
+
+  private static final Comparator<SmsEvent> SUBMIT_ORDER = Comparator.comparingInt((SmsEvent e) -> rank(e.status))
+      .thenComparingLong(e -> e.receivedAt).thenComparing(e -> e.eventId);
+}

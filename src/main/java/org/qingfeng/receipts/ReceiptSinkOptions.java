@@ -1,0 +1,24 @@
+package org.qingfeng.receipts;
+
+/** Settings of the receipt sink (from the receipts.* configuration keys). */
+public final class ReceiptSinkOptions {
+  public String bootstrapServers;
+  public String eventsTopic;
+  public String dlqTopic;
+  public String groupId = "qingfeng-receipts";
+  public int batchSize = 2000;
+  public long batchLingerMs = 200;
+  public long unmatchedAfterMs = 60 * 60_000L;
+  public long unknownAfterMs = 48 * 3_600_000L;
+  public long sweepIntervalMs = 60_000;
+  /** Attempts of a single record that makes the transaction fail with a data error, before the dlq. */
+  public int maxRecordAttempts = 3;
+  public long retryBackoffMinMs = 100;
+  public long retryBackoffMaxMs = 5_000;
+
+  public ReceiptSinkOptions(String bootstrapServers, String eventsTopic, String dlqTopic) {
+    this.bootstrapServers = bootstrapServers;
+    this.eventsTopic = eventsTopic;
+    this.dlqTopic = dlqTopic;
+  }
+}

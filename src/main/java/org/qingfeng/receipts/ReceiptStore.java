@@ -1,0 +1,372 @@
+package org.qingfeng.receipts;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.qingfeng.sms.events.SmsEvent;
+
+/**
+ * The SQL of the receipt sink and its sweeps (the API's reads are in {@link ReceiptQueries}).
+ * Bulk statements bind Java arrays to {@code unnest(...)}; times travel as epoch millis.
+ * Every statement that takes row locks sees its input sorted, so two sinks lock in one order.
+ */
+public final class ReceiptStore {
+  private static final String TS = "to_timestamp(%s / 1000.0)";
+  private static final String MS = "(extract(epoch FROM %s) * 1000)::int8";
+  static final String FAILED_STATES = "('undeliverable','expired','rejected','deleted','unknown')";
+  /** Advisory-lock class of receipt messages (pg_advisory_xact_lock(class, hashtext(message_id))). */
+  static final int LOCK_CLASS = 5;
+
+  private final Pool pool;
+
+  public ReceiptStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  private static String ts(String col) {
+    return String.format(TS, col);
+  }
+
+  private static String ms(String col) {
+    return String.format(MS, col);
+  }
+
+  private static <T> Object[] col(List<T> rows, Function<T, Object> f, Object[] into) {
+    for (int i = 0; i < rows.size(); i++) {
+      into[i] = f.apply(rows.get(i));
+    }
+    return into;
+  }
+
+  /** Appends events to the log; completes with the ids that were new (the rest were applied before). */
+  Future<Set<String>> logEvents(SqlClient c, List<SmsEvent> events) {
+    int n = events.size();
+    Tuple t = Tuple.tuple()
+        .addValue(col(events, e -> e.eventId, new String[n]))
+        .addValue(col(events, e -> e.type, new String[n]))
+        .addValue(col(events, e -> e.channel, new String[n]))
+        .addValue(col(events, e -> e.messageId, new String[n]))
+        .addValue(col(events, e -> e.campaignId, new Long[n]))
+        .addValue(col(events, e -> e.messageId == null ? null : e.partIndex, new Integer[n]))
+        .addValue(col(events, e -> e.messageId == null ? null : e.partTotal, new Integer[n]))
+        .addValue(col(events, e -> e.smscId, new String[n]))
+        .addValue(col(events, e -> e.status, new String[n]))
+        .addValue(col(events, e -> e.commandStatus, new Integer[n]))
+        .addValue(col(events, e -> e.statWord, new String[n]))
+        .addValue(col(events, e -> e.errorCode, new String[n]))
+        .addValue(col(events, e -> e.submittedAt, new Long[n]))
+        .addValue(col(events, e -> e.doneAt, new Long[n]))
+        .addValue(col(events, e -> e.receivedAt, new Long[n]));
+    String sql = "INSERT INTO receipt_event_log (event_id, type, channel, message_id, campaign_id, part_index, part_total,"
+        + " smsc_id, status, command_status, stat_word, error_code, submitted_at, done_at, received_at)"
+        + " SELECT e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, " + ts("sa") + ", " + ts("da") + ", " + ts("ra")
+        + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int4[], $7::int4[], $8::text[],"
+        + " $9::text[], $10::int4[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[])"
+        + " AS u(e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, sa, da, ra)"
+        + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+    return c.preparedQuery(sql).execute(t).map(rows -> {
+      Set<String> fresh = new HashSet<>();
+      rows.forEach(r -> fresh.add(r.getString(0)));
+      return fresh;
+    });
+  }
+
+  /** Our message ids of parts already submitted under these (channel, SMSC id) pairs. */
+  Future<Set<String>> messagesOf(SqlClient c, List<SmsEvent> receipts) {
+    int n = receipts.size();
+    return c.preparedQuery("SELECT DISTINCT t.message_id FROM unnest($1::text[], $2::text[]) AS r(channel, smsc_id)"
+            + " JOIN receipt_part t ON t.channel = r.channel AND t.smsc_id = r.smsc_id")
+        .execute(Tuple.tuple().addValue(col(receipts, e -> e.channel, new String[n]))
+            .addValue(col(receipts, e -> e.smscId, new String[n])))
+        .map(rows -> {
+          Set<String> ids = new HashSet<>();
+          rows.forEach(r -> ids.add(r.getString(0)));
+          return ids;
+        });
+  }
+
+  /** Serialises sinks and sweeps on these messages until the transaction ends (in one global order). */
+  Future<Void> lock(SqlClient c, Collection<String> messageIds) {
+    return c.preparedQuery("SELECT count(pg_advisory_xact_lock(" + LOCK_CLASS + ", h)) FROM"
+            + " (SELECT DISTINCT hashtext(m) AS h FROM unnest($1::text[]) m ORDER BY 1) s")
+        .execute(Tuple.of(messageIds.toArray(new String[0]))).mapEmpty();
+  }
+
+  Future<Map<String, MessageState>> snapshot(SqlClient c, Collection<String> messageIds) {
+    return c.preparedQuery("SELECT message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", "
+            + ms("final_at") + " FROM receipt_message WHERE message_id = ANY($1::text[])")
+        .execute(Tuple.of(messageIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, MessageState> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString(0), state(r)));
+          return out;
+        });
+  }
+
+  static MessageState state(Row r) {
+    return new MessageState(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+        r.getLong(5), r.getLong(6));
+  }
+
+  /** The seam to campaigns: message id → campaign id, from submit results that carry one (first wins). */
+  Future<Void> mapCampaigns(SqlClient c, Map<String, Long> campaignOf) {
+    if (campaignOf.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Map.Entry<String, Long>> rows = new ArrayList<>(campaignOf.entrySet());
+    rows.sort(Map.Entry.comparingByKey());
+    int n = rows.size();
+    return c.preparedQuery("INSERT INTO receipt_campaign_message (message_id, campaign_id)"
+            + " SELECT * FROM unnest($1::text[], $2::int8[]) ON CONFLICT (message_id) DO NOTHING")
+        .execute(Tuple.tuple().addValue(col(rows, Map.Entry::getKey, new String[n]))
+            .addValue(col(rows, Map.Entry::getValue, new Long[n])))
+        .mapEmpty();
+  }
+
+  /** Creates or updates parts from submit results (one per part, see {@link BatchApplier#bestSubmits}). */
+  Future<Void> upsertParts(SqlClient c, List<SmsEvent> submits) {
+    if (submits.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<SmsEvent> rows = new ArrayList<>(submits);
+    rows.sort(Comparator.comparing((SmsEvent e) -> e.messageId).thenComparingInt(e -> e.partIndex));
+    int n = rows.size();
+    String rank = "CASE %s WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END";
+    String sql = "INSERT INTO receipt_part AS p (message_id, part_index, part_total, channel, smsc_id, submit_status,"
+        + " command_status, submitted_at, submit_received_at, submit_event_id)"
+        + " SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e"
+        + " FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::int8[],"
+        + " $9::int8[], $10::text[]) AS u(m, pi, pt, ch, s, st, cs, sa, ra, e)"
+        + " ON CONFLICT (message_id, part_index) DO UPDATE SET part_total = EXCLUDED.part_total,"
+        + " channel = EXCLUDED.channel, smsc_id = EXCLUDED.smsc_id, submit_status = EXCLUDED.submit_status,"
+        + " command_status = EXCLUDED.command_status, submitted_at = EXCLUDED.submitted_at,"
+        + " submit_received_at = EXCLUDED.submit_received_at, submit_event_id = EXCLUDED.submit_event_id"
+        + " WHERE (" + String.format(rank, "EXCLUDED.submit_status")
+        + ", EXCLUDED.submit_received_at, EXCLUDED.submit_event_id) > ("
+        + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)";
+    return c.preparedQuery(sql).execute(Tuple.tuple()
+            .addValue(col(rows, e -> e.messageId, new String[n]))
+            .addValue(col(rows, e -> e.partIndex, new Integer[n]))
+            .addValue(col(rows, e -> e.partTotal, new Integer[n]))
+            .addValue(col(rows, e -> e.channel, new String[n]))
+            .addValue(col(rows, e -> e.smscId, new String[n]))
+            .addValue(col(rows, e -> e.status, new String[n]))
+            .addValue(col(rows, e -> e.commandStatus, new Integer[n]))
+            .addValue(col(rows, e -> e.submittedAt, new Long[n]))
+            .addValue(col(rows, e -> e.receivedAt, new Long[n]))
+            .addValue(col(rows, e -> e.eventId, new String[n])))
+        .mapEmpty();
+  }
+
+  /** Every new receipt is parked first; {@link #match} then moves those whose part is known onto it. */
+  Future<Void> park(SqlClient c, List<SmsEvent> receipts) {
+    if (receipts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = receipts.size();
+    return c.preparedQuery("INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word,"
+            + " error_code, done_at, receipt_at) SELECT e, ch, s, m, st, sw, ec, " + ts("da") + ", " + ts("ra")
+            + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+            + " $8::int8[], $9::int8[]) AS u(e, ch, s, m, st, sw, ec, da, ra) ON CONFLICT (event_id) DO NOTHING")
+        .execute(Tuple.tuple()
+            .addValue(col(receipts, e -> e.eventId, new String[n]))
+            .addValue(col(receipts, e -> e.channel, new String[n]))
+            .addValue(col(receipts, e -> e.smscId, new String[n]))
+            .addValue(col(receipts, e -> e.messageId, new String[n]))
+            .addValue(col(receipts, e -> e.status, new String[n]))
+            .addValue(col(receipts, e -> e.statWord, new String[n]))
+            .addValue(col(receipts, e -> e.errorCode, new String[n]))
+            .addValue(col(receipts, e -> e.doneAt, new Long[n]))
+            .addValue(col(receipts, e -> e.receivedAt, new Long[n])))
+        .mapEmpty();
+  }
+
+  /**
+   * Matches parked (and unmatched) receipts to the parts of these messages on channel + SMSC id,
+   * removes them from there and sets each part's state from its best receipt: a final state beats
+   * ENROUTE, then the later one. Completes with the number of receipts matched.
+   */
+  Future<Integer> match(SqlClient c, Collection<String> messageIds) {
+    String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
+        + " x.done_at, x.receipt_at FROM %2$s x JOIN receipt_part t ON t.channel = x.channel AND t.smsc_id = x.smsc_id"
+        + " WHERE t.message_id = ANY($1::text[])";
+    String sql = "WITH cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
+        + String.format(cand, "u", "receipt_unmatched") + "),"
+        + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
+        + " gone_u AS (DELETE FROM receipt_unmatched WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'u')),"
+        + " best AS (SELECT DISTINCT ON (message_id, part_index) * FROM cand"
+        + "   ORDER BY message_id, part_index, (state <> 'enroute') DESC, receipt_at DESC, event_id DESC),"
+        + " upd AS (UPDATE receipt_part t SET state = b.state, stat_word = b.stat_word, error_code = b.error_code,"
+        + "   done_at = b.done_at, receipt_at = b.receipt_at, receipt_event_id = b.event_id FROM best b"
+        + "   WHERE t.message_id = b.message_id AND t.part_index = b.part_index AND (t.state IS NULL"
+        + "   OR ((b.state <> 'enroute'), b.receipt_at, b.event_id) > ((t.state <> 'enroute'), t.receipt_at, t.receipt_event_id))"
+        + "   RETURNING 1)"
+        + " SELECT (SELECT count(*) FROM cand)::int4, (SELECT count(*) FROM upd)::int4";
+    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0])))
+        .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /**
+   * Derives each message's status from its parts: rejected if a part was rejected (its SMPP code),
+   * failed if a part failed (the first failure's code), delivered when all parts are delivered or
+   * accepted, unknown when still open and submitted before {@code unknownCutoffMs}, else submitted.
+   * Completes with the new state of every message that changed.
+   */
+  Future<List<MessageState>> recompute(SqlClient c, Collection<String> messageIds, long unknownCutoffMs) {
+    String failed = "p.state IN " + FAILED_STATES;
+    String sql = "WITH agg AS (SELECT p.message_id, min(p.channel) AS channel, max(p.part_total) AS parts,"
+        + " count(*) FILTER (WHERE p.state IN ('delivered', 'accepted'))::int4 AS delivered,"
+        + " count(*) FILTER (WHERE " + failed + ")::int4 AS failed,"
+        + " count(*) FILTER (WHERE p.submit_status = 'rejected') AS rejected,"
+        + " min(p.submitted_at) AS submitted_at,"
+        + " (array_agg(p.command_status ORDER BY p.part_index) FILTER (WHERE p.submit_status = 'rejected'))[1] AS reject_cs,"
+        + " min(p.submit_received_at) FILTER (WHERE p.submit_status = 'rejected') AS rejected_at,"
+        + " (array_agg(p.error_code ORDER BY p.receipt_at, p.part_index) FILTER (WHERE " + failed + "))[1] AS fail_code,"
+        + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
+        + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
+        + " FROM receipt_part p WHERE p.message_id = ANY($1::text[]) GROUP BY p.message_id),"
+        + " next AS (SELECT a.message_id, coalesce(c.campaign_id, 0) AS campaign_id, a.channel, a.parts, a.delivered,"
+        + " a.failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
+        + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
+        + "   ELSE 'submitted' END AS status,"
+        + " CASE WHEN a.rejected > 0 THEN '0x' || upper(lpad(to_hex(a.reject_cs), 8, '0'))"
+        + "   WHEN a.failed > 0 THEN a.fail_code END AS error_code,"
+        + " a.submitted_at,"
+        + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
+        + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
+        + " a.done_at FROM agg a LEFT JOIN receipt_campaign_message c ON c.message_id = a.message_id"
+        + " ORDER BY a.message_id)"
+        + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
+        + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"
+        + " ON CONFLICT (message_id) DO UPDATE SET campaign_id = EXCLUDED.campaign_id, channel = EXCLUDED.channel,"
+        + " parts = EXCLUDED.parts, parts_delivered = EXCLUDED.parts_delivered, parts_failed = EXCLUDED.parts_failed,"
+        + " status = EXCLUDED.status, error_code = EXCLUDED.error_code, submitted_at = EXCLUDED.submitted_at,"
+        + " final_at = EXCLUDED.final_at, done_at = EXCLUDED.done_at"
+        + " WHERE (r.campaign_id, r.channel, r.parts, r.parts_delivered, r.parts_failed, r.status, r.error_code,"
+        + " r.submitted_at, r.final_at, r.done_at) IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.channel,"
+        + " EXCLUDED.parts, EXCLUDED.parts_delivered, EXCLUDED.parts_failed, EXCLUDED.status, EXCLUDED.error_code,"
+        + " EXCLUDED.submitted_at, EXCLUDED.final_at, EXCLUDED.done_at)"
+        + " RETURNING message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at");
+    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0]), unknownCutoffMs))
+        .map(rows -> {
+          List<MessageState> out = new ArrayList<>();
+          rows.forEach(r -> out.add(state(r)));
+          return out;
+        });
+  }
+
+  /** Adds a batch's statistics delta (keys sorted, tables in a fixed order, so concurrent sinks cannot deadlock). */
+  Future<Void> applyStats(SqlClient c, StatsDelta d) {
+    d.prune();
+    List<Map.Entry<StatsDelta.StatusKey, Long>> st = sorted(d.status, Comparator.comparing(
+        (StatsDelta.StatusKey k) -> k.campaignId()).thenComparing(StatsDelta.StatusKey::channel).thenComparing(StatsDelta.StatusKey::status));
+    List<Map.Entry<StatsDelta.MinuteKey, Long>> mi = sorted(d.minute, Comparator.comparing(
+        (StatsDelta.MinuteKey k) -> k.campaignId()).thenComparing(StatsDelta.MinuteKey::channel)
+        .thenComparing(StatsDelta.MinuteKey::minute).thenComparing(StatsDelta.MinuteKey::kind));
+    List<Map.Entry<StatsDelta.ErrorKey, Long>> er = sorted(d.error, Comparator.comparing(
+        (StatsDelta.ErrorKey k) -> k.campaignId()).thenComparing(StatsDelta.ErrorKey::channel).thenComparing(StatsDelta.ErrorKey::code));
+    List<Map.Entry<StatsDelta.LatencyKey, Long>> la = sorted(d.latency, Comparator.comparing(
+        (StatsDelta.LatencyKey k) -> k.campaignId()).thenComparing(StatsDelta.LatencyKey::channel)
+        .thenComparing(StatsDelta.LatencyKey::bucket));
+    String add = " ON CONFLICT (%s) DO UPDATE SET messages = s.messages + EXCLUDED.messages";
+    // Pipelined, in a fixed table order.
+    return Future.all(List.of(
+        addStats(c, st, "INSERT INTO receipt_stat_status AS s (campaign_id, channel, status, messages)"
+                + " SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[])"
+                + String.format(add, "campaign_id, channel, status"),
+            k -> k.campaignId(), k -> k.channel(), k -> k.status(), new String[st.size()]),
+        addStats(c, mi, "INSERT INTO receipt_stat_minute AS s (campaign_id, channel, minute, kind, messages)"
+                + " SELECT c, ch, " + ts("m") + ", k, n FROM unnest($1::int8[], $2::text[], $5::int8[], $3::text[], $4::int8[])"
+                + " AS u(c, ch, m, k, n)" + String.format(add, "campaign_id, channel, minute, kind"),
+            k -> k.campaignId(), k -> k.channel(), k -> k.kind(), new String[mi.size()], k -> k.minute()),
+        addStats(c, er, "INSERT INTO receipt_stat_error AS s (campaign_id, channel, error_code, messages)"
+                + " SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[])"
+                + String.format(add, "campaign_id, channel, error_code"),
+            k -> k.campaignId(), k -> k.channel(), k -> k.code(), new String[er.size()]),
+        addStats(c, la, "INSERT INTO receipt_stat_latency AS s (campaign_id, channel, bucket, messages)"
+                + " SELECT * FROM unnest($1::int8[], $2::text[], $3::int4[], $4::int8[])"
+                + String.format(add, "campaign_id, channel, bucket"),
+            k -> k.campaignId(), k -> k.channel(), k -> k.bucket(), new Integer[la.size()]))).mapEmpty();
+  }
+
+  private static <K> List<Map.Entry<K, Long>> sorted(Map<K, Long> m, Comparator<K> order) {
+    List<Map.Entry<K, Long>> out = new ArrayList<>(m.entrySet());
+    out.sort(Map.Entry.comparingByKey(order));
+    return out;
+  }
+
+  @SafeVarargs
+  private static <K> Future<Void> addStats(SqlClient c, List<Map.Entry<K, Long>> rows, String sql,
+      Function<K, Object> campaign, Function<K, Object> channel, Function<K, Object> third, Object[] thirdArray,
+      Function<K, Object>... minute) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = rows.size();
+    Tuple t = Tuple.tuple()
+        .addValue(col(rows, e -> campaign.apply(e.getKey()), new Long[n]))
+        .addValue(col(rows, e -> channel.apply(e.getKey()), new String[n]))
+        .addValue(col(rows, e -> third.apply(e.getKey()), thirdArray))
+        .addValue(col(rows, Map.Entry::getValue, new Long[n]));
+    if (minute.length > 0) {
+      t.addValue(col(rows, e -> minute[0].apply(e.getKey()), new Long[n]));
+    }
+    return c.preparedQuery(sql).execute(t).mapEmpty();
+  }
+
+  // ---- sweeps ----
+
+  /** Messages with a parked or unmatched receipt whose part is now known. */
+  Future<List<String>> matchable(int limit) {
+    String q = "SELECT t.message_id FROM %s x JOIN receipt_part t ON t.channel = x.channel AND t.smsc_id = x.smsc_id";
+    return ids(pool.preparedQuery("SELECT DISTINCT message_id FROM (" + String.format(q, "receipt_parked")
+        + " UNION ALL " + String.format(q, "receipt_unmatched") + ") m LIMIT $1").execute(Tuple.of(limit)));
+  }
+
+  /** Open messages submitted before the cutoff: due to become unknown. */
+  Future<List<String>> dueUnknown(long cutoffMs, int limit) {
+    return ids(pool.preparedQuery("SELECT message_id FROM receipt_message WHERE status = 'submitted' AND submitted_at < "
+        + ts("$1::int8") + " ORDER BY submitted_at LIMIT $2").execute(Tuple.of(cutoffMs, limit)));
+  }
+
+  /** Moves receipts parked since before the cutoff to receipt_unmatched; completes with how many. */
+  Future<Integer> moveUnmatched(long cutoffMs, long nowMs) {
+    return pool.preparedQuery("WITH moved AS (DELETE FROM receipt_parked WHERE receipt_at < " + ts("$1::int8")
+            + " RETURNING *) INSERT INTO receipt_unmatched (event_id, channel, smsc_id, message_id, state, stat_word,"
+            + " error_code, done_at, receipt_at, moved_at) SELECT event_id, channel, smsc_id, message_id, state,"
+            + " stat_word, error_code, done_at, receipt_at, " + ts("$2::int8") + " FROM moved")
+        .execute(Tuple.of(cutoffMs, nowMs)).map(rows -> rows.rowCount());
+  }
+
+  /** Parked and unmatched receipts right now. */
+  Future<long[]> backlog() {
+    return pool.query("SELECT (SELECT count(*) FROM receipt_parked), (SELECT count(*) FROM receipt_unmatched)").execute()
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new long[] {r.getLong(0), r.getLong(1)};
+        });
+  }
+
+  private static Future<List<String>> ids(Future<io.vertx.sqlclient.RowSet<Row>> rows) {
+    return rows.map(rs -> {
+      List<String> out = new ArrayList<>();
+      rs.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
+  }
+}

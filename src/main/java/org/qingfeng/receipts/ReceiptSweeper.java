@@ -1,0 +1,62 @@
+package org.qingfeng.receipts;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The periodic reconciliation: matches parked receipts whose submit result has arrived (a batch
+ * only matches the messages it touched), moves receipts parked longer than unmatched-after to the
+ * unmatched table, and turns messages with no outcome after unknown-after into unknown. Each step
+ * works in pages and goes through {@link BatchApplier#recompute}, so statistics follow.
+ */
+public final class ReceiptSweeper {
+  /** What one sweep did. */
+  public record Result(int matchedMessages, int movedUnmatched, int becameUnknown, long parked, long unmatched) {
+  }
+
+  static final int PAGE = 2000;
+  static final int MAX_PAGES = 50;
+  private final ReceiptStore store;
+  private final BatchApplier applier;
+  private final Clock clock;
+  private final ReceiptSinkOptions options;
+  private final ReceiptMetrics metrics;
+
+  public ReceiptSweeper(ReceiptStore store, BatchApplier applier, Clock clock, ReceiptSinkOptions options,
+      ReceiptMetrics metrics) {
+    this.store = store;
+    this.applier = applier;
+    this.clock = clock;
+    this.options = options;
+    this.metrics = metrics;
+  }
+
+  public Future<Result> sweepOnce() {
+    long now = clock.millis();
+    int[] out = new int[3];
+    return pages(() -> store.matchable(PAGE), out, 0, 0)
+        .compose(v -> store.moveUnmatched(now - options.unmatchedAfterMs, now))
+        .compose(moved -> {
+          out[1] = moved;
+          metrics.unmatchedMoved(moved);
+          return pages(() -> store.dueUnknown(now - options.unknownAfterMs, PAGE), out, 2, 0);
+        })
+        .compose(v -> store.backlog())
+        .map(backlog -> {
+          metrics.backlog(backlog[0], backlog[1]);
+          return new Result(out[0], out[1], out[2], backlog[0], backlog[1]);
+        });
+  }
+
+  private Future<Void> pages(Supplier<Future<List<String>>> page, int[] out, int slot, int round) {
+    return page.get().compose(ids -> applier.recompute(ids).compose(r -> {
+      out[slot] += r.messagesChanged();
+      if (ids.size() < PAGE || round + 1 >= MAX_PAGES || r.messagesChanged() == 0) {
+        return Future.succeededFuture();
+      }
+      return pages(page, out, slot, round + 1);
+    }));
+  }
+}
