@@ -14,18 +14,15 @@ public final class ContactStore {
   /**
    * Upserts one merged batch. The import runs in one transaction, so {@code now()} is the same
    * for every statement of it: a stored row whose updated_at equals now() was already written
-   * by this import, and a later row for it merges (tags add up) instead of replacing. Counts are
-   * taken against the snapshot before the statement ({@code prior}): new contacts, contacts
-   * that existed before the import, and rows merged into a contact this import already wrote.
+   * by this import, and a later row for it merges (tags add up) instead of replacing them; a row
+   * whose created_at equals now() was created by this import. Per row: inserted = imported; else
+   * created by this import = merged; else updated (a contact stored before this import).
    */
   static final String UPSERT =
-      "WITH input AS ("
-          + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
-          + " AS t(phone, name, unit, township, tags)),"
-          + " prior AS (SELECT c.phone, c.updated_at = now() AS touched FROM contact c JOIN input i ON i.phone = c.phone),"
-          + " up AS ("
+      "WITH up AS ("
           + " INSERT INTO contact AS c (phone, name, unit, township, tags)"
-          + " SELECT phone, name, unit, township, string_to_array(tags, chr(31)) FROM input"
+          + " SELECT phone, name, unit, township, string_to_array(tags, chr(31))"
+          + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(phone, name, unit, township, tags)"
           + " ON CONFLICT (phone) DO UPDATE SET"
           + " name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE c.name END,"
           + " unit = CASE WHEN EXCLUDED.unit <> '' THEN EXCLUDED.unit ELSE c.unit END,"
@@ -34,11 +31,11 @@ public final class ContactStore {
           + "   WITH ORDINALITY AS x(t, o) GROUP BY x.t ORDER BY min(x.o))"
           + "  WHEN cardinality(EXCLUDED.tags) > 0 THEN EXCLUDED.tags ELSE c.tags END,"
           + " updated_at = now()"
-          + " RETURNING c.phone, (c.xmax = 0) AS inserted)"
-          + " SELECT count(*) FILTER (WHERE up.inserted) AS imported,"
-          + " count(*) FILTER (WHERE NOT up.inserted AND NOT p.touched) AS updated,"
-          + " count(*) FILTER (WHERE NOT up.inserted AND p.touched) AS merged"
-          + " FROM up LEFT JOIN prior p ON p.phone = up.phone";
+          + " RETURNING (c.xmax = 0) AS inserted, (c.created_at = now()) AS created_here)"
+          + " SELECT count(*) FILTER (WHERE inserted) AS imported,"
+          + " count(*) FILTER (WHERE NOT inserted AND NOT created_here) AS updated,"
+          + " count(*) FILTER (WHERE NOT inserted AND created_here) AS merged"
+          + " FROM up";
 
   /** Outcome of one upsert statement. */
   public static final class UpsertCounts {

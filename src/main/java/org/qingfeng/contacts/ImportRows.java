@@ -54,10 +54,14 @@ final class ImportRows {
     if (value.isEmpty()) {
       return tags;
     }
-    for (String part : value.split("[;；]")) {
-      String t = clean(part);
-      if (!t.isEmpty() && !tags.contains(t)) {
-        tags.add(t);
+    int start = 0;
+    for (int i = 0; i <= value.length(); i++) {
+      if (i == value.length() || value.charAt(i) == ';' || value.charAt(i) == '；') {
+        String t = clean(value.substring(start, i));
+        if (!t.isEmpty() && !tags.contains(t)) {
+          tags.add(t);
+        }
+        start = i + 1;
       }
     }
     return tags;
