@@ -15,9 +15,24 @@ import org.qingfeng.auth.AuditRoutes;
 import org.qingfeng.auth.AuthHandler;
 import org.qingfeng.auth.TokenRoutes;
 import org.qingfeng.auth.TokenStore;
+import org.qingfeng.db.Database;
 import org.qingfeng.http.OpenApiRoutes;
 import org.qingfeng.http.RouterAssembly;
 import org.qingfeng.kafka.Topics;
+import org.qingfeng.led.LedAlertRoutes;
+import org.qingfeng.led.LedContentRoutes;
+import org.qingfeng.led.LedContentStore;
+import org.qingfeng.led.LedDeviceRoutes;
+import org.qingfeng.led.LedPlayStore;
+import org.qingfeng.led.LedRuntime;
+import org.qingfeng.led.LedScreenRoutes;
+import org.qingfeng.led.LedSettings;
+import org.qingfeng.led.LedStore;
+import org.qingfeng.led.LedVerticle;
+import org.qingfeng.led.PlayIntake;
+import org.qingfeng.led.PlayPublisher;
+import org.qingfeng.led.PlaySinkVerticle;
+import org.qingfeng.led.RuleImporter;
 import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
 import org.qingfeng.ops.ReadinessCheck;
@@ -34,6 +49,10 @@ final class AppServices {
   private final BooleanSupplier stopping;
   private final TokenStore tokens;
   private final AuditLog audit;
+  private final LedStore ledStore;
+  private final LedContentStore ledContent;
+  private final LedPlayStore ledPlays;
+  private final LedRuntime ledRuntime;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
@@ -47,6 +66,10 @@ final class AppServices {
     this.stopping = stopping;
     this.tokens = new TokenStore(pool);
     this.audit = new AuditLog(pool);
+    this.ledStore = new LedStore(pool);
+    this.ledContent = new LedContentStore(pool);
+    this.ledPlays = new LedPlayStore(pool);
+    this.ledRuntime = new LedRuntime(vertx, ledStore, LedSettings.from(config));
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -60,7 +83,15 @@ final class AppServices {
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), stopping)::mount)
-        .root(new OpenApiRoutes()::mount);
+        .root(new OpenApiRoutes()::mount)
+        .streamedBody(LedContentRoutes.IMPORT_PATH_REGEX)
+        .api(new LedScreenRoutes(ledStore, ledRuntime)::mount)
+        .api(new LedContentRoutes(ledContent, ledRuntime, new RuleImporter(pool, ledRuntime, config.uploadLimit))::mount)
+        .api(new LedAlertRoutes(ledContent, ledPlays, ledRuntime)::mount);
+    if (config.hasRole(QingfengConfig.Role.LED)) {
+      PlayPublisher publisher = new PlayPublisher(vertx, infra.kafkaBootstrap(), topics.ledPlays, config.ledPlaysMaxInflight);
+      assembly.root(new LedDeviceRoutes(ledRuntime, ledStore, new PlayIntake(ledRuntime, ledPlays, publisher))::mount);
+    }
     if (config.metricsEnabled) {
       assembly.root(new MetricsRoutes(registry)::mount);
     }
@@ -68,7 +99,14 @@ final class AppServices {
   }
 
   Future<Void> deployRoleVerticles() {
-    return Future.succeededFuture();
+    Future<?> led = config.hasRole(QingfengConfig.Role.LED)
+        ? vertx.deployVerticle(new LedVerticle(ledRuntime, ledStore, Database.connectOptions(infra.postgres())))
+        : Future.succeededFuture();
+    Future<?> sink = config.hasRole(QingfengConfig.Role.SINK)
+        ? vertx.deployVerticle(new PlaySinkVerticle(ledPlays, infra.kafkaBootstrap(), topics.ledPlays, topics.dlq,
+            topics.ledPlays + ".sink"))
+        : Future.succeededFuture();
+    return Future.all(led, sink).mapEmpty();
   }
 
   Future<Void> seedDemo() {

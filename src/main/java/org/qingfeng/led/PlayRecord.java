@@ -1,0 +1,26 @@
+package org.qingfeng.led;
+
+/**
+ * One proof-of-play record on Kafka led.plays (key: screen id), as JSON via jsoniter: plain
+ * public fields, times in epoch milliseconds.
+ */
+public final class PlayRecord {
+  public long screenId;
+  public String clientPlayId;
+  public long itemId;
+  public long alertId;
+  public String contentHash;
+  public long startedAtMs;
+  public int durationMs;
+  public long receivedAtMs;
+
+  public PlayRecord() {
+  }
+
+  /** Whether a record read back from Kafka is complete enough to store. */
+  public boolean valid() {
+    return screenId > 0 && clientPlayId != null && !clientPlayId.isEmpty() && clientPlayId.length() <= 100
+        && (itemId > 0) != (alertId > 0) && contentHash != null && contentHash.matches("[0-9a-f]{64}")
+        && startedAtMs > 0 && durationMs >= 0 && receivedAtMs > 0;
+  }
+}
