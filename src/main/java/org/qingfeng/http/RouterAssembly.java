@@ -60,7 +60,12 @@ public final class RouterAssembly {
       HttpMethod m = ctx.request().method();
       boolean hasBody = m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
       String path = ctx.request().path();
-      if (!hasBody || streamedPaths.stream().anyMatch(path::matches)) {
+      if (!hasBody) {
+        ctx.next();
+      } else if (streamedPaths.stream().anyMatch(path::matches)) {
+        // Held until the streaming handler resumes it: the guards before it (token lookup) are
+        // asynchronous, and an unpaused body would be read and dropped meanwhile.
+        ctx.request().pause();
         ctx.next();
       } else {
         bodies.handle(ctx);
