@@ -70,6 +70,25 @@ final class LedClient implements AutoCloseable {
     return id + "." + approved.getString("secret");
   }
 
+  /** Enrols, groups and approves n screens concurrently; returns their credentials in order. */
+  java.util.List<String> screens(String keyPrefix, int n, Long group) {
+    java.util.List<Future<String>> all = new java.util.ArrayList<>();
+    String auth = "Bearer " + TestInfra.ADMIN_TOKEN;
+    for (int i = 0; i < n; i++) {
+      JsonObject e = new JsonObject().put("hardware_key", keyPrefix + i).put("name", "screen " + keyPrefix + i)
+          .put("width", 192).put("height", 64).put("colour_mode", "dual");
+      all.add(async(HttpMethod.POST, "/led/v1/enroll", Map.of(), "application/json", e.encode()).compose(r -> {
+        long id = r.bodyAsJsonObject().getLong("screen_id");
+        Future<?> grouped = group == null ? Future.succeededFuture() : async(HttpMethod.PATCH, "/api/v1/led/screens/" + id,
+            Map.of("Authorization", auth), "application/json", new JsonObject().put("groups", new io.vertx.core.json.JsonArray().add(group)).encode());
+        return grouped.compose(v -> async(HttpMethod.POST, "/api/v1/led/screens/" + id + "/approve", Map.of("Authorization", auth), null, null))
+            .map(a -> id + "." + a.bodyAsJsonObject().getString("secret"));
+      }));
+    }
+    Http.await(Future.all(new java.util.ArrayList<>(all)));
+    return all.stream().map(Future::result).toList();
+  }
+
   static long idOf(String credential) {
     return Long.parseLong(credential.substring(0, credential.indexOf('.')));
   }
