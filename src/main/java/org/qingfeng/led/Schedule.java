@@ -54,8 +54,9 @@ public final class Schedule {
         continue;
       }
       for (Daypart p : parts) {
-        long s = day.atStartOfDay(zone).plusMinutes(p.startMinute).toEpochSecond();
-        long e = day.atStartOfDay(zone).plusMinutes(p.endOffsetMinutes()).toEpochSecond();
+        // Local clock times (LocalDateTime arithmetic, then the zone): right on DST change days too.
+        long s = day.atStartOfDay().plusMinutes(p.startMinute).atZone(zone).toEpochSecond();
+        long e = day.atStartOfDay().plusMinutes(p.endOffsetMinutes()).atZone(zone).toEpochSecond();
         s = Math.max(s, lo);
         e = Math.min(e, hi);
         if (s < e) {

@@ -34,7 +34,7 @@ import org.qingfeng.testing.TestInfra;
  * what was posted, including the library's rules that were not shown.
  */
 @QingfengTest
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LedPlaysAndReportsTest {
   static final int RULES = 60;
   static QingfengServer server;

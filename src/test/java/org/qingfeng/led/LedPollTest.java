@@ -20,7 +20,7 @@ import org.qingfeng.testing.TestInfra;
 
 /** Enrol, approve, poll; 401 for wrong or revoked secrets; 304 while unchanged; a new ETag on change. */
 @QingfengTest
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LedPollTest {
   static QingfengServer server;
   static LedClient led;
@@ -137,6 +137,42 @@ class LedPollTest {
     byte[] stored = Http.await(server.pool().preparedQuery("SELECT secret_sha256 FROM led_screen WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getBuffer(0).getBytes();
     assertThat(stored).isEqualTo(DeviceAuth.digest(secret)).hasSize(32);
+  }
+
+  @Test
+  void daypartsAndWeekdaysAreResolvedInTheScreensTimeZone() {
+    long kashgar = led.group("Kashgar office", "unit");
+    String cred = led.screen("hw-tz-1", "Asia/Urumqi", kashgar);
+    led.adminOk(HttpMethod.POST, "/api/v1/led/items", new JsonObject().put("text", "夜间提示").put("category", "notice")
+        .put("dayparts", new JsonArray().add("22:00-02:00")).put("target_groups", new JsonArray().add(kashgar)));
+    JsonObject body = led.poll(cred, null).bodyAsJsonObject();
+    assertThat(body.getString("time_zone")).isEqualTo("Asia/Urumqi");
+    assertThat(body.getString("valid_until")).endsWith("T00:00:00+06:00");
+    JsonArray windows = body.getJsonArray("items").getJsonObject(0).getJsonArray("windows");
+    assertThat(windows).isNotEmpty();
+    for (Object o : windows) {
+      JsonObject w = (JsonObject) o;
+      // Every window runs 22:00 to 02:00 local, cut only at the playlist's own start and end.
+      assertThat(w.getString("from")).matches(".*T22:00:00\\+06:00|" + java.util.regex.Pattern.quote(body.getString("from")));
+      assertThat(w.getString("until")).matches(".*T02:00:00\\+06:00|" + java.util.regex.Pattern.quote(body.getString("until")));
+    }
+  }
+
+  @Test
+  void screenHealthCountsOnlineAndOffline() {
+    String seen = led.screen("hw-health-1", null);
+    String never = led.screen("hw-health-2", null);
+    led.poll(seen, null);
+    JsonObject health = led.adminOk(HttpMethod.GET, "/api/v1/led/health", null);
+    JsonArray offline = health.getJsonArray("offline_screens");
+    assertThat(offline.stream().map(o -> ((JsonObject) o).getLong("screen_id")))
+        .contains(LedClient.idOf(never)).doesNotContain(LedClient.idOf(seen));
+    assertThat(health.getInteger("online")).isGreaterThanOrEqualTo(1);
+    assertThat(health.getInteger("online") + health.getInteger("offline")).isEqualTo(health.getInteger("active"));
+    java.time.Instant t = java.time.Instant.parse("2025-01-28T08:00:00Z");
+    assertThat(Offline.isOffline(t, 60, 30, t.plusSeconds(96))).isFalse();
+    assertThat(Offline.isOffline(t, 60, 30, t.plusSeconds(97))).isTrue();
+    assertThat(Offline.isOffline(null, 60, 30, t)).isTrue();
   }
 
   @Test
