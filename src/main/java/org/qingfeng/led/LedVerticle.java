@@ -40,7 +40,10 @@ public final class LedVerticle extends VerticleBase {
         .exceptionHandler(err -> LOG.warn("LED change listener: {}", err.toString()));
     vertx.setPeriodic(runtime.settings().lastSeenFlushMs, t -> flush());
     vertx.setPeriodic(30_000, t -> runtime.wakeWaiters());
-    return runtime.refresh(LedRuntime.PARTS).compose(v -> subscriber.connect());
+    return vertx.executeBlocking(() -> {
+      PlayRecord.warmUpCodec();
+      return null;
+    }).compose(v -> runtime.refresh(LedRuntime.PARTS)).compose(v -> subscriber.connect());
   }
 
   private Future<Void> flush() {

@@ -17,6 +17,17 @@ public final class PlayRecord {
   public PlayRecord() {
   }
 
+  /**
+   * jsoniter builds its codec for a class on first use, which takes a second or more: done on
+   * a worker at start (blocking), so the first play never stalls an event loop.
+   */
+  public static void warmUpCodec() {
+    PlayRecord p = new PlayRecord();
+    p.clientPlayId = "warm-up";
+    p.contentHash = "0".repeat(64);
+    com.jsoniter.JsonIterator.deserialize(com.jsoniter.output.JsonStream.serialize(p), PlayRecord.class);
+  }
+
   /** Whether a record read back from Kafka is complete enough to store. */
   public boolean valid() {
     return screenId > 0 && clientPlayId != null && !clientPlayId.isEmpty() && clientPlayId.length() <= 100
