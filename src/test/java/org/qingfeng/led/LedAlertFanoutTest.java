@@ -134,6 +134,15 @@ class LedAlertFanoutTest {
     assertThat(report.getInteger("targeted")).isEqualTo(SCREENS);
     assertThat(report.getInteger("confirmed")).isEqualTo(3);
     assertThat(report.getJsonArray("unconfirmed_screens")).hasSize(SCREENS - 3);
+
+    // Server B coalesced the last-seen times of its polls and flushes them (every 5 s by default).
+    long seen = 0;
+    for (int i = 0; i < 100 && seen < SCREENS; i++) {
+      seen = Http.await(b.pool().query("SELECT count(*) FROM led_screen WHERE last_seen_at IS NOT NULL").execute())
+          .iterator().next().getLong(0);
+      Thread.sleep(100);
+    }
+    assertThat(seen).isEqualTo(SCREENS);
   }
 
   @Test

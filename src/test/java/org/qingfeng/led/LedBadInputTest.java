@@ -31,7 +31,7 @@ class LedBadInputTest {
 
   @BeforeAll
   static void start(TestInfra infra) throws Exception {
-    server = infra.startServer(Map.of("QINGFENG_LED_TEXT_MAX_CHARS", "200"));
+    server = infra.startServer(Map.of("QINGFENG_LED_TEXT_MAX_CHARS", "200", "QINGFENG_LED_MAX_WAITERS", "2"));
     led = new LedClient(server.httpPort());
     group = led.group("Ganxi unit", "unit");
     cred = led.screen("hw-bad-1", null, group);
@@ -100,6 +100,24 @@ class LedBadInputTest {
     assertThat(count("led_play")).isEqualTo(1);
     assertThat(Http.await(server.pool().query("SELECT client_play_id FROM led_play").execute()).iterator().next().getString(0))
         .isEqualTo("ok-1");
+  }
+
+  @Test
+  void longPollsBeyondTheBoundAre503WithRetryAfter() {
+    HttpResponse<Buffer> first = led.poll(cred, null);
+    String etag = first.getHeader("ETag");
+    var held1 = led.pollAsync(cred, etag, "?wait=3");
+    var held2 = led.pollAsync(cred, etag, "?wait=3");
+    for (int i = 0; i < 100 && led.adminOk(HttpMethod.GET, "/api/v1/led/health", null).getInteger("long_polls_held_here") < 2; i++) {
+      Http.await(led.vertx.timer(20));
+    }
+    HttpResponse<Buffer> refused = Http.await(led.pollAsync(cred, etag, "?wait=3"));
+    assertProblem(refused, 503);
+    assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isPositive();
+    // A plain poll is still answered; the held ones end with 304 when their wait is over.
+    assertThat(led.poll(cred, etag).statusCode()).isEqualTo(304);
+    assertThat(Http.await(held1).statusCode()).isEqualTo(304);
+    assertThat(Http.await(held2).statusCode()).isEqualTo(304);
   }
 
   @Test

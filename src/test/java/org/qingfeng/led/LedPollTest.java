@@ -28,7 +28,8 @@ class LedPollTest {
 
   @BeforeAll
   static void start(TestInfra infra) throws Exception {
-    server = infra.startServer();
+    // Last-seen flushes rarely here, so the test can see that polls leave Postgres alone.
+    server = infra.startServer(Map.of("QINGFENG_LED_LAST_SEEN_FLUSH_MS", "600000", "QINGFENG_LED_OFFLINE_GRACE_S", "600"));
     led = new LedClient(server.httpPort());
     group = led.group("Longxi township", "township");
   }
@@ -162,7 +163,14 @@ class LedPollTest {
   void screenHealthCountsOnlineAndOffline() {
     String seen = led.screen("hw-health-1", null);
     String never = led.screen("hw-health-2", null);
-    led.poll(seen, null);
+    for (int i = 0; i < 20; i++) {
+      led.poll(seen, null);
+    }
+    // Polls did not write Postgres: last-seen waits in memory for the periodic flush...
+    Object stored = Http.await(server.pool().preparedQuery("SELECT last_seen_at FROM led_screen WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(LedClient.idOf(seen)))).iterator().next().getValue(0);
+    assertThat(stored).isNull();
+    // ...yet health already counts the screen as online.
     JsonObject health = led.adminOk(HttpMethod.GET, "/api/v1/led/health", null);
     JsonArray offline = health.getJsonArray("offline_screens");
     assertThat(offline.stream().map(o -> ((JsonObject) o).getLong("screen_id")))
