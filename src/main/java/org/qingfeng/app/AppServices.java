@@ -31,6 +31,7 @@ import org.qingfeng.led.LedStore;
 import org.qingfeng.led.LedVerticle;
 import org.qingfeng.led.PlayIntake;
 import org.qingfeng.led.PlayPublisher;
+import org.qingfeng.led.PlayRecord;
 import org.qingfeng.led.PlaySinkVerticle;
 import org.qingfeng.led.RuleImporter;
 import org.qingfeng.ops.HealthRoutes;
@@ -53,6 +54,7 @@ final class AppServices {
   private final LedContentStore ledContent;
   private final LedPlayStore ledPlays;
   private final LedRuntime ledRuntime;
+  private final PlayPublisher playPublisher;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, BooleanSupplier stopping) {
@@ -70,6 +72,13 @@ final class AppServices {
     this.ledContent = new LedContentStore(pool);
     this.ledPlays = new LedPlayStore(pool);
     this.ledRuntime = new LedRuntime(vertx, ledStore, LedSettings.from(config));
+    if (config.hasRole(QingfengConfig.Role.LED) || config.hasRole(QingfengConfig.Role.SINK)) {
+      // jsoniter builds its PlayRecord codec on first use (1-4 s): here, on the boot thread, not an event loop.
+      PlayRecord.warmUpCodec();
+    }
+    // Built here, on the boot thread: the Kafka client's constructor blocks for a while.
+    this.playPublisher = config.hasRole(QingfengConfig.Role.LED)
+        ? new PlayPublisher(vertx, infra.kafkaBootstrap(), topics.ledPlays, config.ledPlaysMaxInflight) : null;
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -88,9 +97,8 @@ final class AppServices {
         .api(new LedScreenRoutes(ledStore, ledRuntime)::mount)
         .api(new LedContentRoutes(ledContent, ledRuntime, new RuleImporter(pool, ledRuntime, config.uploadLimit))::mount)
         .api(new LedAlertRoutes(ledContent, ledPlays, ledRuntime)::mount);
-    if (config.hasRole(QingfengConfig.Role.LED)) {
-      PlayPublisher publisher = new PlayPublisher(vertx, infra.kafkaBootstrap(), topics.ledPlays, config.ledPlaysMaxInflight);
-      assembly.root(new LedDeviceRoutes(ledRuntime, ledStore, new PlayIntake(ledRuntime, ledPlays, publisher))::mount);
+    if (playPublisher != null) {
+      assembly.root(new LedDeviceRoutes(ledRuntime, ledStore, new PlayIntake(ledRuntime, ledPlays, playPublisher))::mount);
     }
     if (config.metricsEnabled) {
       assembly.root(new MetricsRoutes(registry)::mount);
@@ -100,7 +108,7 @@ final class AppServices {
 
   Future<Void> deployRoleVerticles() {
     Future<?> led = config.hasRole(QingfengConfig.Role.LED)
-        ? vertx.deployVerticle(new LedVerticle(ledRuntime, ledStore, Database.connectOptions(infra.postgres())))
+        ? vertx.deployVerticle(new LedVerticle(ledRuntime, ledStore, Database.connectOptions(infra.postgres()), playPublisher))
         : Future.succeededFuture();
     Future<?> sink = config.hasRole(QingfengConfig.Role.SINK)
         ? vertx.deployVerticle(new PlaySinkVerticle(ledPlays, infra.kafkaBootstrap(), topics.ledPlays, topics.dlq,

@@ -22,13 +22,16 @@ public final class LedVerticle extends VerticleBase {
   private final LedRuntime runtime;
   private final LedStore store;
   private final PgConnectOptions pg;
+  private final PlayPublisher publisher;
   private PgSubscriber subscriber;
   private boolean flushing;
 
-  public LedVerticle(LedRuntime runtime, LedStore store, PgConnectOptions pg) {
+  /** The verticle also owns the plays producer: it closes it on stop, after the HTTP server drained. */
+  public LedVerticle(LedRuntime runtime, LedStore store, PgConnectOptions pg, PlayPublisher publisher) {
     this.runtime = runtime;
     this.store = store;
     this.pg = pg;
+    this.publisher = publisher;
   }
 
   @Override
@@ -40,10 +43,7 @@ public final class LedVerticle extends VerticleBase {
         .exceptionHandler(err -> LOG.warn("LED change listener: {}", err.toString()));
     vertx.setPeriodic(runtime.settings().lastSeenFlushMs, t -> flush());
     vertx.setPeriodic(30_000, t -> runtime.wakeWaiters());
-    return vertx.executeBlocking(() -> {
-      PlayRecord.warmUpCodec();
-      return null;
-    }).compose(v -> runtime.refresh(LedRuntime.PARTS)).compose(v -> subscriber.connect());
+    return runtime.refresh(LedRuntime.PARTS).compose(v -> subscriber.connect());
   }
 
   private Future<Void> flush() {
@@ -73,6 +73,7 @@ public final class LedVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return flush().recover(err -> Future.succeededFuture())
-        .compose(v -> subscriber == null ? Future.succeededFuture() : subscriber.close());
+        .compose(v -> subscriber == null ? Future.succeededFuture() : subscriber.close())
+        .compose(v -> publisher == null ? Future.succeededFuture() : publisher.close().recover(err -> Future.succeededFuture()));
   }
 }

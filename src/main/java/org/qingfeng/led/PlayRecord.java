@@ -18,8 +18,8 @@ public final class PlayRecord {
   }
 
   /**
-   * jsoniter builds its codec for a class on first use, which takes a second or more: done on
-   * a worker at start (blocking), so the first play never stalls an event loop.
+   * jsoniter builds its codec for a class on first use, which takes a second or more: call this
+   * once at boot, off any event loop, so the first play never stalls one.
    */
   public static void warmUpCodec() {
     PlayRecord p = new PlayRecord();

@@ -51,10 +51,7 @@ public final class PlaySinkVerticle extends VerticleBase {
     cfg.put("max.poll.records", "2000");
     consumer = KafkaConsumer.create(vertx, cfg);
     dlq = KafkaProducer.create(vertx, KafkaSettings.producer(bootstrap, "qingfeng-led-play-dlq"));
-    return vertx.executeBlocking(() -> {
-      PlayRecord.warmUpCodec();
-      return null;
-    }).compose(v -> consumer.subscribe(topic)).onSuccess(v -> loop());
+    return consumer.subscribe(topic).onSuccess(v -> loop());
   }
 
   private void loop() {

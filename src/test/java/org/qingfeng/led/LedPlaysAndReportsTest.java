@@ -170,8 +170,58 @@ class LedPlaysAndReportsTest {
     assertThat(lib.getLong("rules_shown")).isEqualTo(4);
     assertThat(lib.getLong("rules_not_shown")).isEqualTo(RULES - 4);
     assertThat(lib.getJsonArray("not_shown_item_ids")).hasSize(RULES - 4).doesNotContainAnyElementsOf(shown);
-    long stored = Http.await(server.pool().query("SELECT count(*) FROM led_play").execute()).iterator().next().getLong(0);
+    long stored = Http.await(server.pool().query("SELECT count(*) FROM led_play WHERE client_play_id LIKE 'p-%'").execute())
+        .iterator().next().getLong(0);
     assertThat(stored).isEqualTo(15);
+  }
+
+  @Test
+  void unreadableOrRefusedRecordsGoToTheDeadLetterTopicAndTheSinkMovesOn(TestInfra infra) throws Exception {
+    org.qingfeng.kafka.Topics topics = new org.qingfeng.kafka.Topics(infra.topicPrefix());
+    long screen = LedClient.idOf(creds.get(2));
+    String hash = led.poll(creds.get(2), null).bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("content_hash");
+    long item = led.poll(creds.get(2), null).bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("item_id");
+    PlayRecord orphan = record(999_999, "orphan", item, hash);
+    PlayRecord good = record(screen, "after-dlq", item, hash);
+    Map<String, Object> cfg = new HashMap<>(org.qingfeng.kafka.KafkaSettings.producer(infra.kafkaBootstrap(), "test-dlq"));
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(cfg)) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.ledPlays, "1", "{not json")).get();
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.ledPlays, "999999",
+          com.jsoniter.output.JsonStream.serialize(orphan))).get();
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.ledPlays, Long.toString(screen),
+          com.jsoniter.output.JsonStream.serialize(good))).get();
+    }
+    Map<String, Object> ccfg = new HashMap<>(org.qingfeng.kafka.KafkaSettings.consumer(infra.kafkaBootstrap(), infra.groupId("dlq-reader"), "t"));
+    List<String> dead = new ArrayList<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(ccfg)) {
+      consumer.subscribe(List.of(topics.dlq));
+      long until = System.currentTimeMillis() + 30_000;
+      while (dead.size() < 2 && System.currentTimeMillis() < until) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> dead.add(r.value()));
+      }
+    }
+    assertThat(dead).hasSize(2);
+    assertThat(dead).anySatisfy(d -> assertThat(new JsonObject(d).getString("reason")).isEqualTo("unreadable play record"));
+    assertThat(dead).anySatisfy(d -> assertThat(new JsonObject(d).getString("record")).contains("orphan"));
+    long stored = 0;
+    for (int i = 0; i < 100 && stored == 0; i++) {
+      stored = Http.await(server.pool().query("SELECT count(*) FROM led_play WHERE client_play_id = 'after-dlq'").execute())
+          .iterator().next().getLong(0);
+      Thread.sleep(100);
+    }
+    assertThat(stored).isEqualTo(1);
+  }
+
+  static PlayRecord record(long screen, String id, long item, String hash) {
+    PlayRecord p = new PlayRecord();
+    p.screenId = screen;
+    p.clientPlayId = id;
+    p.itemId = item;
+    p.contentHash = hash;
+    p.startedAtMs = System.currentTimeMillis() - 2 * 86_400_000L;
+    p.durationMs = 1000;
+    p.receivedAtMs = System.currentTimeMillis();
+    return p;
   }
 
   static JsonObject play(String id, long item, String hash, Instant at) {
