@@ -24,9 +24,25 @@ import org.qingfeng.contacts.OptOutStore;
 import org.qingfeng.contacts.PhoneNumbers;
 import org.qingfeng.contacts.template.TemplateRoutes;
 import org.qingfeng.contacts.template.TemplateStore;
+import org.qingfeng.db.Database;
 import org.qingfeng.http.OpenApiRoutes;
 import org.qingfeng.http.RouterAssembly;
 import org.qingfeng.kafka.Topics;
+import org.qingfeng.led.LedAlertRoutes;
+import org.qingfeng.led.LedContentRoutes;
+import org.qingfeng.led.LedContentStore;
+import org.qingfeng.led.LedDeviceRoutes;
+import org.qingfeng.led.LedPlayStore;
+import org.qingfeng.led.LedRuntime;
+import org.qingfeng.led.LedScreenRoutes;
+import org.qingfeng.led.LedSettings;
+import org.qingfeng.led.LedStore;
+import org.qingfeng.led.LedVerticle;
+import org.qingfeng.led.PlayIntake;
+import org.qingfeng.led.PlayPublisher;
+import org.qingfeng.led.PlayRecord;
+import org.qingfeng.led.PlaySinkVerticle;
+import org.qingfeng.led.RuleImporter;
 import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
 import org.qingfeng.ops.ReadinessCheck;
@@ -61,6 +77,11 @@ final class AppServices {
   private final ContactStore contacts;
   private final OptOutStore optOuts;
   private final AtomicReference<ReceiptSinkVerticle> receiptSink = new AtomicReference<>();
+  private final LedStore ledStore;
+  private final LedContentStore ledContent;
+  private final LedPlayStore ledPlays;
+  private final LedRuntime ledRuntime;
+  private final PlayPublisher playPublisher;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason,
@@ -80,6 +101,17 @@ final class AppServices {
     this.phoneNumbers = new PhoneNumbers(config.contactsDefaultRegion);
     this.contacts = new ContactStore(pool);
     this.optOuts = new OptOutStore(pool);
+    this.ledStore = new LedStore(pool);
+    this.ledContent = new LedContentStore(pool);
+    this.ledPlays = new LedPlayStore(pool);
+    this.ledRuntime = new LedRuntime(vertx, ledStore, LedSettings.from(config));
+    if (config.hasRole(QingfengConfig.Role.LED) || config.hasRole(QingfengConfig.Role.SINK)) {
+      // jsoniter builds its PlayRecord codec on first use (1-4 s): here, on the boot thread, not an event loop.
+      PlayRecord.warmUpCodec();
+    }
+    // Built here, on the boot thread: the Kafka client's constructor blocks for a while.
+    this.playPublisher = config.hasRole(QingfengConfig.Role.LED)
+        ? new PlayPublisher(vertx, infra.kafkaBootstrap(), topics.ledPlays, config.ledPlaysMaxInflight) : null;
   }
 
   Future<Void> bootstrapSecrets(Consumer<String> printer) {
@@ -104,7 +136,14 @@ final class AppServices {
             new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16), config.smsMaxParts)::mount)
         .api(new ReceiptRoutes(new ReceiptQueries(pool), new LedgerRecipients(pool))::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
-        .root(new OpenApiRoutes()::mount);
+        .root(new OpenApiRoutes()::mount)
+        .streamedBody(LedContentRoutes.IMPORT_PATH_REGEX)
+        .api(new LedScreenRoutes(ledStore, ledRuntime)::mount)
+        .api(new LedContentRoutes(ledContent, ledRuntime, new RuleImporter(pool, ledRuntime, config.uploadLimit))::mount)
+        .api(new LedAlertRoutes(ledContent, ledPlays, ledRuntime)::mount);
+    if (playPublisher != null) {
+      assembly.root(new LedDeviceRoutes(ledRuntime, ledStore, new PlayIntake(ledRuntime, ledPlays, playPublisher))::mount);
+    }
     if (config.metricsEnabled) {
       assembly.root(new MetricsRoutes(registry)::mount);
     }
@@ -144,6 +183,14 @@ final class AppServices {
         receiptSink.set(sink);
         return null;
       });
+    }
+    if (config.hasRole(QingfengConfig.Role.LED)) {
+      deployed = deployed.compose(v -> vertx.deployVerticle(new LedVerticle(ledRuntime, ledStore,
+          Database.connectOptions(infra.postgres()), playPublisher))).mapEmpty();
+    }
+    if (config.hasRole(QingfengConfig.Role.SINK)) {
+      deployed = deployed.compose(v -> vertx.deployVerticle(new PlaySinkVerticle(ledPlays, infra.kafkaBootstrap(),
+          topics.ledPlays, topics.dlq, topics.ledPlays + ".sink"))).mapEmpty();
     }
     return deployed;
   }

@@ -65,6 +65,16 @@ public final class QingfengConfig {
   public final List<String> contactsOptOutKeywords;
   public final int contactsImportMaxRows;
   public final int contactsImportBatchSize;
+  public final int ledPollIntervalS;
+  public final int ledLookaheadH;
+  public final int ledMaxWaitS;
+  public final int ledMaxWaiters;
+  public final int ledLastSeenFlushMs;
+  public final int ledOfflineGraceS;
+  public final int ledPlaysBatchLimit;
+  public final int ledPlaysMaxInflight;
+  public final int ledTextMaxChars;
+  public final int ledPlayClockSkewS;
 
   private QingfengConfig(ConfigSource s, Map<String, String> env) {
     this.source = s;
@@ -154,6 +164,19 @@ public final class QingfengConfig {
     this.receiptsUnmatchedAfterMs = duration(s, "receipts.unmatched-after", 1_000, 30L * 86_400_000);
     this.receiptsUnknownAfterMs = duration(s, "receipts.unknown-after", 60_000, 30L * 86_400_000);
     this.receiptsSweepIntervalMs = duration(s, "receipts.sweep-interval", 100, 86_400_000);
+    this.ledPollIntervalS = s.integer("led.poll-interval-s", 5, 3600);
+    this.ledLookaheadH = s.integer("led.lookahead-h", 1, 168);
+    this.ledMaxWaitS = s.integer("led.max-wait-s", 0, 300);
+    this.ledMaxWaiters = s.integer("led.max-waiters", 0, 1_000_000);
+    this.ledLastSeenFlushMs = s.integer("led.last-seen-flush-ms", 100, 600_000);
+    this.ledOfflineGraceS = s.integer("led.offline-grace-s", 0, 86_400);
+    this.ledPlaysBatchLimit = s.integer("led.plays-batch-limit", 1, 100_000);
+    this.ledPlaysMaxInflight = s.integer("led.plays-max-inflight", 1, 10_000_000);
+    this.ledTextMaxChars = s.integer("led.text-max-chars", 1, 100_000);
+    this.ledPlayClockSkewS = s.integer("led.play-clock-skew-s", 0, 86_400);
+    if (ledOfflineGraceS * 1000L < ledLastSeenFlushMs) {
+      throw new ConfigException("led.offline-grace-s", "must cover led.last-seen-flush-ms, or polling screens look offline between flushes");
+    }
   }
 
   /** Loads and validates; throws {@link ConfigException} naming the first bad key. */

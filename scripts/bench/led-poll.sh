@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# LED poll benchmark: the 304 path (real device auth, If-None-Match) against a bare Vert.x hello
+# endpoint in the same run, with wrk (Debian package `wrk`), then an alert fanned out to many
+# long-polling connections. Appends/replaces the "LED poll" section of BENCHMARKS.md.
+#
+#   scripts/bench/led-poll.sh [DURATION_S=30] [CONNECTIONS=256] [FANOUT_CONNECTIONS=10000] [FANOUT_SCREENS=1000]
+#
+# Targets (issue 6): 304 throughput >= 0.7 x bare hello, p99 <= 20 ms; alert to 10,000 long-polls < 1 s.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${1:-30}
+CONNS=${2:-256}
+FAN_CONNS=${3:-10000}
+FAN_SCREENS=${4:-1000}
+PORT=${QF_BENCH_PORT:-18080}
+HELLO_PORT=$((PORT + 1))
+TOKEN="qf_bench-admin-token-$(date +%s)-0123456789"
+WORK=$(mktemp -d /tmp/qingfeng-bench-XXXXXX)
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+[ -f target/qingfeng.jar ] || mvn -B -q package -DskipTests
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "starting qingfeng (embedded PostgreSQL + Kafka, data in $WORK)..."
+QINGFENG_DATA_DIR="$WORK/data" QINGFENG_HTTP_PORT=$PORT QINGFENG_HTTP_HOST=127.0.0.1 QINGFENG_ADMIN_TOKEN=$TOKEN \
+  QINGFENG_ACCESS_LOG_LEVEL=${QF_ACCESS_LOG_LEVEL:-WARN} QINGFENG_LED_MAX_WAITERS=$((FAN_CONNS + 1000)) \
+  java -Xmx2g -jar target/qingfeng.jar serve >"$WORK/server.log" 2>&1 &
+PIDS+=($!)
+java -cp target/qingfeng.jar scripts/bench/Hello.java $HELLO_PORT >"$WORK/hello.log" 2>&1 &
+PIDS+=($!)
+for i in $(seq 1 180); do
+  curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$HELLO_PORT/" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { tail -50 "$WORK/server.log"; exit 1; }
+
+api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+SID=$(curl -fsS -H 'Content-Type: application/json' -d '{"hardware_key":"bench-0001","name":"bench","width":192,"height":32,"colour_mode":"dual"}' \
+  "http://127.0.0.1:$PORT/led/v1/enroll" | json "['screen_id']")
+GID=$(api -d '{"name":"bench group","kind":"township"}' "http://127.0.0.1:$PORT/api/v1/led/groups" | json "['id']")
+api -X PATCH -d "{\"groups\":[$GID]}" "http://127.0.0.1:$PORT/api/v1/led/screens/$SID"
+SECRET=$(api -X POST "http://127.0.0.1:$PORT/api/v1/led/screens/$SID/approve" | json "['secret']")
+for t in 廉洁自律从我做起 清风正气廉洁奉公 严守纪律规矩 为政清廉; do
+  api -d "{\"text\":\"$t\",\"category\":\"aphorism\",\"target_groups\":[$GID]}" "http://127.0.0.1:$PORT/api/v1/led/items" >/dev/null
+done
+ETAG=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $SID.$SECRET" "http://127.0.0.1:$PORT/led/v1/playlist" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SID.$SECRET" -H "If-None-Match: $ETAG" "http://127.0.0.1:$PORT/led/v1/playlist")
+[ "$CODE" = 304 ] || { echo "expected 304, got $CODE" >&2; exit 1; }
+
+cat >"$WORK/poll.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $SID.$SECRET"
+wrk.headers["If-None-Match"] = '$ETAG'
+LUA
+run_wrk() { wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@"; }
+echo "warm-up..."
+wrk -t2 -c"$CONNS" -d5s -s "$WORK/poll.lua" "http://127.0.0.1:$PORT/led/v1/playlist" >/dev/null
+wrk -t2 -c"$CONNS" -d5s "http://127.0.0.1:$HELLO_PORT/" >/dev/null
+echo "304 path (device auth, If-None-Match), $CONNS connections, ${DURATION}s:"
+run_wrk -s "$WORK/poll.lua" "http://127.0.0.1:$PORT/led/v1/playlist" | tee "$WORK/poll.txt"
+echo "bare Vert.x hello, $CONNS connections, ${DURATION}s:"
+run_wrk "http://127.0.0.1:$HELLO_PORT/" | tee "$WORK/hello.txt"
+
+rps() { awk '/Requests\/sec/{print $2}' "$1"; }
+pct() { awk -v p="$2" '$1==p{print $2}' "$1"; }
+non3xx() { awk 'BEGIN{n=0} /Non-2xx or 3xx/{n=$5} END{print n}' "$1"; }
+POLL_RPS=$(rps "$WORK/poll.txt"); HELLO_RPS=$(rps "$WORK/hello.txt")
+RATIO=$(python3 -c "print(f'{$POLL_RPS/$HELLO_RPS:.2f}')")
+
+echo "alert fan-out: $FAN_CONNS long-polls over $FAN_SCREENS screens..."
+java -Xmx2g -cp target/qingfeng.jar scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" | tee "$WORK/fanout.txt"
+FAN_MS=$(sed -n 's/.*FANOUT_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
+FAN_OK=$(sed -n 's/.*FANOUT_OK=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+BRANCH=$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo "?")
+SECTION="$WORK/section.md"
+cat >"$SECTION" <<MD
+## LED poll
+
+Command: \`scripts/bench/led-poll.sh $DURATION $CONNS $FAN_CONNS $FAN_SCREENS\` (wrk -t2 -c$CONNS -d${DURATION}s --latency after a 5 s
+warm-up of each). The server is \`java -jar target/qingfeng.jar serve\` (embedded PostgreSQL and Kafka,
+access log at WARN); the 304 path is \`GET /led/v1/playlist\` with \`Authorization: Bearer <screenId>.<secret>\`
+(SHA-256 checked against the in-memory snapshot) and the current \`If-None-Match\`. The baseline is
+\`scripts/bench/Hello.java\`: a bare Vert.x HTTP server answering "hello" on one event loop, same JVM
+version, running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
+(\`?wait=60\`, $FAN_SCREENS screens) and raises one alert on their group.
+
+Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD at the end), Java $(java -version 2>&1 | awk -F'"' '/version/{print $2}'), branch \`$BRANCH\`:
+
+| | requests/s | p50 | p90 | p99 | non-2xx/3xx |
+|---|---|---|---|---|---|
+| 304 path, device auth | **$POLL_RPS** | $(pct "$WORK/poll.txt" 50%) | $(pct "$WORK/poll.txt" 90%) | **$(pct "$WORK/poll.txt" 99%)** | $(non3xx "$WORK/poll.txt") |
+| bare Vert.x hello | $HELLO_RPS | $(pct "$WORK/hello.txt" 50%) | $(pct "$WORK/hello.txt" 90%) | $(pct "$WORK/hello.txt" 99%) | $(non3xx "$WORK/hello.txt") |
+| ratio | **$RATIO** | | | | |
+
+Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent.
+
+Targets: ratio >= 0.7, p99 <= 20 ms; fan-out to 10,000 long-polls < 1,000 ms.
+MD
+if [ -f BENCHMARKS.md ]; then
+  awk -v sec="$SECTION" 'BEGIN{skip=0} /^## LED poll$/{skip=1; while ((getline l < sec) > 0) print l; next} /^## /{skip=0} !skip{print}' BENCHMARKS.md >"$WORK/b.md"
+  grep -q '^## LED poll$' BENCHMARKS.md || { echo >>"$WORK/b.md"; cat "$SECTION" >>"$WORK/b.md"; }
+  cp "$WORK/b.md" BENCHMARKS.md
+else
+  { echo "# Benchmarks"; echo; cat "$SECTION"; } >BENCHMARKS.md
+fi
+echo "BENCHMARKS.md updated (section 'LED poll')."

@@ -1,0 +1,156 @@
+package org.qingfeng.led;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+import org.qingfeng.http.JsonBody;
+import org.qingfeng.http.Problem;
+import org.qingfeng.led.LedSnapshot.Screen;
+
+/**
+ * The device API under /led/v1: enrolment (no secret yet), the playlist poll (ETag, 304,
+ * long-poll, text/plain) and proof of play. A poll reads only memory: the snapshot, the compiled
+ * playlist and the coalesced last-seen map.
+ */
+public final class LedDeviceRoutes {
+  private static final Set<String> COLOUR_MODES = Set.of("mono", "dual", "full");
+  private final LedRuntime runtime;
+  private final DeviceAuth auth;
+  private final LedStore store;
+  private final PlayIntake plays;
+
+  public LedDeviceRoutes(LedRuntime runtime, LedStore store, PlayIntake plays) {
+    this.runtime = runtime;
+    this.auth = new DeviceAuth(runtime);
+    this.store = store;
+    this.plays = plays;
+  }
+
+  public void mount(Router root) {
+    root.post("/led/v1/enroll").handler(this::enroll);
+    root.get("/led/v1/playlist").handler(this::playlist);
+    root.post("/led/v1/plays").handler(plays::handle);
+  }
+
+  private void enroll(RoutingContext ctx) {
+    JsonObject b = JsonBody.object(ctx);
+    String key = JsonBody.requiredString(b, "hardware_key", 200);
+    if (!key.matches("[A-Za-z0-9:._-]{4,200}")) {
+      throw Problem.unprocessable("'hardware_key' must be 4 to 200 letters, digits or : . _ -");
+    }
+    String name = JsonBody.requiredString(b, "name", 200);
+    Integer width = ItemInput.integer(b, "width", 1, 65535);
+    Integer height = ItemInput.integer(b, "height", 1, 65535);
+    if (width == null || height == null) {
+      throw Problem.unprocessable("'width' and 'height' (pixels) are required");
+    }
+    String mode = ItemInput.oneOf(b, "colour_mode", COLOUR_MODES);
+    if (mode == null) {
+      throw Problem.unprocessable("'colour_mode' is required (mono, dual or full)");
+    }
+    String zone = zone(b.getValue("time_zone"));
+    store.enroll(key, name, width, height, mode, zone, runtime.settings().pollIntervalS)
+        .onSuccess(r -> ctx.response().setStatusCode(r.getBoolean("created") ? 202 : 200)
+            .putHeader("Content-Type", "application/json").end(r.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  static String zone(Object v) {
+    if (v == null) {
+      return "Asia/Shanghai";
+    }
+    try {
+      return ZoneId.of(String.valueOf(v)).getId();
+    } catch (DateTimeException e) {
+      throw Problem.unprocessable("'time_zone' must be an IANA zone such as Asia/Shanghai");
+    }
+  }
+
+  private void playlist(RoutingContext ctx) {
+    Screen screen = auth.authenticate(ctx);
+    runtime.seen(screen.id);
+    int wait = waitSeconds(ctx);
+    String accept = ctx.request().getHeader("Accept");
+    boolean plain = accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+    Playlist p = runtime.playlist(screen, Instant.now());
+    String inm = ctx.request().getHeader("If-None-Match");
+    if (inm == null || !matches(inm, p.etag(plain))) {
+      send(ctx, p, plain);
+      return;
+    }
+    if (wait == 0) {
+      notModified(ctx, p, plain);
+      return;
+    }
+    PollHub.Waiter w = runtime.hub().hold(screen.id, p.etag(plain), plain, wait * 1000L,
+        changed -> send(ctx, changed, plain), () -> {
+          Playlist now = runtime.playlist(screen, Instant.now());
+          if (now.etag(plain).equals(p.etag(plain))) {
+            notModified(ctx, now, plain);
+          } else {
+            send(ctx, now, plain);
+          }
+        });
+    if (w == null) {
+      ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, p.nextPollS / 4)));
+      throw Problem.unavailable("this server holds as many long-polls as it may; poll again later");
+    }
+    ctx.response().closeHandler(v -> w.cancel());
+  }
+
+  private int waitSeconds(RoutingContext ctx) {
+    List<String> values = ctx.queryParam("wait");
+    if (values.isEmpty()) {
+      return 0;
+    }
+    int max = runtime.settings().maxWaitS;
+    try {
+      int w = Integer.parseInt(values.get(0));
+      if (w >= 0 && w <= max) {
+        return w;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw Problem.badRequest("'wait' must be a whole number of seconds from 0 to " + max);
+  }
+
+  static boolean matches(String ifNoneMatch, String etag) {
+    for (String t : ifNoneMatch.split(",")) {
+      String s = t.trim();
+      if (s.startsWith("W/")) {
+        s = s.substring(2);
+      }
+      if (s.equals("*") || s.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static HttpServerResponse headers(RoutingContext ctx, Playlist p, boolean plain) {
+    return ctx.response().putHeader("ETag", p.etag(plain)).putHeader("Cache-Control", "no-cache")
+        .putHeader("Vary", "Accept").putHeader("X-Next-Poll-S", String.valueOf(p.nextPollS));
+  }
+
+  private static void send(RoutingContext ctx, Playlist p, boolean plain) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    headers(ctx, p, plain).putHeader("Content-Type", plain ? "text/plain; charset=utf-8" : "application/json")
+        .end(plain ? p.text : p.json);
+  }
+
+  private static void notModified(RoutingContext ctx, Playlist p, boolean plain) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    headers(ctx, p, plain).setStatusCode(304).end();
+  }
+}

@@ -1,0 +1,181 @@
+package org.qingfeng.led;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.qingfeng.led.LedSnapshot.Screen;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LED state of one instance: the current snapshot, compiled playlists, held long-polls and
+ * coalesced last-seen times. Reloads are serialised and coalesced (parts asked for while one
+ * runs are loaded together next); after each, long-polls whose playlist changed are answered.
+ */
+public final class LedRuntime {
+  public static final Set<String> PARTS = Set.of("screens", "content", "alerts");
+  private static final Logger LOG = LoggerFactory.getLogger(LedRuntime.class);
+
+  private final Vertx vertx;
+  private final LedStore store;
+  private final PlaylistCompiler compiler;
+  private final PollHub hub;
+  private final LedSettings settings;
+  private final AtomicReference<LedSnapshot> snapshot = new AtomicReference<>();
+  private final Map<Long, Playlist> cache = new ConcurrentHashMap<>();
+  private final Map<Long, Long> lastSeen = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private Set<String> pending = new HashSet<>();
+  private List<Promise<Void>> pendingPromises = new ArrayList<>();
+  private boolean running;
+  private long expiryTimer = -1;
+
+  public LedRuntime(Vertx vertx, LedStore store, LedSettings settings) {
+    this.vertx = vertx;
+    this.store = store;
+    this.settings = settings;
+    this.compiler = new PlaylistCompiler(settings.lookaheadH);
+    this.hub = new PollHub(vertx, settings.maxWaiters);
+  }
+
+  public LedSettings settings() {
+    return settings;
+  }
+
+  public PollHub hub() {
+    return hub;
+  }
+
+  public LedSnapshot snapshot() {
+    return snapshot.get();
+  }
+
+  public Screen screen(long id) {
+    LedSnapshot s = snapshot.get();
+    return s == null ? null : s.screens.byId.get(id);
+  }
+
+  /** The screen's playlist now, compiled at most once per snapshot generation and validity period. */
+  public Playlist playlist(Screen screen, Instant now) {
+    LedSnapshot snap = snapshot.get();
+    Playlist cached = cache.get(screen.id);
+    if (cached != null && cached.freshFor(snap.generation, now)) {
+      return cached;
+    }
+    Playlist p = compiler.compile(snap, screen, now);
+    cache.put(screen.id, p);
+    return p;
+  }
+
+  /** Loads the given parts (all of them first time); completes once a load begun after this call is applied. */
+  public Future<Void> refresh(Set<String> parts) {
+    Promise<Void> p = Promise.promise();
+    boolean start;
+    synchronized (lock) {
+      pending.addAll(parts);
+      pendingPromises.add(p);
+      start = !running;
+      running = true;
+    }
+    if (start) {
+      runNext();
+    }
+    return p.future();
+  }
+
+  private void runNext() {
+    Set<String> parts;
+    List<Promise<Void>> promises;
+    synchronized (lock) {
+      if (pending.isEmpty()) {
+        running = false;
+        return;
+      }
+      parts = pending;
+      promises = pendingPromises;
+      pending = new HashSet<>();
+      pendingPromises = new ArrayList<>();
+    }
+    load(parts).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("LED {} reload failed: {}", parts, ar.cause().toString());
+      }
+      promises.forEach(pr -> pr.handle(ar));
+      runNext();
+    });
+  }
+
+  private Future<Void> load(Set<String> parts) {
+    LedSnapshot old = snapshot.get();
+    boolean all = old == null;
+    Future<LedSnapshot.Screens> screens = all || parts.contains("screens") ? store.loadScreens() : Future.succeededFuture(old.screens);
+    Future<LedSnapshot.Content> content = all || parts.contains("content") ? store.loadContent() : Future.succeededFuture(old.content);
+    Future<LedSnapshot.Alerts> alerts = all || parts.contains("alerts") ? store.loadAlerts() : Future.succeededFuture(old.alerts);
+    return Future.all(screens, content, alerts).map(v -> {
+      LedSnapshot next = new LedSnapshot(screens.result(), content.result(), alerts.result(), all ? 1 : old.generation + 1);
+      snapshot.set(next);
+      cache.keySet().removeIf(id -> !next.screens.byId.containsKey(id));
+      scheduleExpiry(next);
+      wakeWaiters();
+      return null;
+    });
+  }
+
+  /** Answers held polls whose playlist changed (content, alerts, a passing expiry or midnight). */
+  public void wakeWaiters() {
+    Instant now = Instant.now();
+    hub.wake(id -> {
+      Screen s = screen(id);
+      return s == null || !s.active() ? null : playlist(s, now);
+    });
+  }
+
+  /** When the earliest live alert expires, playlists change: reload alerts then. */
+  private void scheduleExpiry(LedSnapshot snap) {
+    Instant next = snap.alerts.nextExpiryAfter(Instant.now());
+    synchronized (lock) {
+      if (expiryTimer >= 0) {
+        vertx.cancelTimer(expiryTimer);
+        expiryTimer = -1;
+      }
+      if (next != null) {
+        long delay = Math.max(1, next.toEpochMilli() - System.currentTimeMillis() + 5);
+        expiryTimer = vertx.setTimer(delay, t -> refresh(Set.of("alerts")));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- last seen (coalesced)
+
+  public void seen(long screenId) {
+    lastSeen.put(screenId, System.currentTimeMillis());
+  }
+
+  /** The time this instance saw the screen and has not flushed yet, or null. */
+  public Long unflushedSeen(long screenId) {
+    return lastSeen.get(screenId);
+  }
+
+  /** Takes the coalesced last-seen times for one flush (newer touches stay for the next). */
+  public Map<Long, Long> drainSeen() {
+    Map<Long, Long> out = new java.util.HashMap<>();
+    for (Map.Entry<Long, Long> e : lastSeen.entrySet()) {
+      out.put(e.getKey(), e.getValue());
+    }
+    out.forEach((k, v) -> lastSeen.remove(k, v));
+    return out;
+  }
+
+  /** Puts back times whose flush failed (unless newer ones arrived meanwhile). */
+  public void restoreSeen(Map<Long, Long> times) {
+    times.forEach((k, v) -> lastSeen.merge(k, v, Math::max));
+  }
+}

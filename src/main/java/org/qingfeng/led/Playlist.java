@@ -1,0 +1,36 @@
+package org.qingfeng.led;
+
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+
+/** One screen's compiled playlist: its JSON and text/plain forms with their strong ETags. */
+public final class Playlist {
+  public final long screenId;
+  public final long generation;
+  public final Instant validUntil;
+  public final int nextPollS;
+  public final Buffer json;
+  public final String etag;
+  public final Buffer text;
+  public final String textEtag;
+
+  Playlist(long screenId, long generation, Instant validUntil, int nextPollS, Buffer json, String etag, Buffer text, String textEtag) {
+    this.screenId = screenId;
+    this.generation = generation;
+    this.validUntil = validUntil;
+    this.nextPollS = nextPollS;
+    this.json = json;
+    this.etag = etag;
+    this.text = text;
+    this.textEtag = textEtag;
+  }
+
+  /** Whether a compiled playlist still answers for this snapshot generation at this time. */
+  public boolean freshFor(long gen, Instant now) {
+    return generation == gen && now.isBefore(validUntil);
+  }
+
+  public String etag(boolean plainText) {
+    return plainText ? textEtag : etag;
+  }
+}

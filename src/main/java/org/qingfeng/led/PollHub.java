@@ -1,0 +1,111 @@
+package org.qingfeng.led;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * The long-polls one instance holds, by screen. A waiter ends exactly once: woken by a changed
+ * playlist, timed out, or dropped with its connection. The count is bounded; beyond it a poll
+ * is refused (503) rather than queued.
+ */
+public final class PollHub {
+  private final Vertx vertx;
+  private final int max;
+  private final Map<Long, Set<Waiter>> byScreen = new ConcurrentHashMap<>();
+  private final AtomicInteger count = new AtomicInteger();
+
+  public PollHub(Vertx vertx, int max) {
+    this.vertx = vertx;
+    this.max = max;
+  }
+
+  public int size() {
+    return count.get();
+  }
+
+  /** Holds a poll whose client has the playlist with this ETag; null when the hub is full. */
+  public Waiter hold(long screenId, String etag, boolean plain, long timeoutMs, Consumer<Playlist> onChange, Runnable onTimeout) {
+    if (count.incrementAndGet() > max) {
+      count.decrementAndGet();
+      return null;
+    }
+    Waiter w = new Waiter(screenId, etag, plain, vertx.getOrCreateContext(), onChange, onTimeout);
+    byScreen.computeIfAbsent(screenId, k -> ConcurrentHashMap.newKeySet()).add(w);
+    w.timer = vertx.setTimer(Math.max(1, timeoutMs), t -> w.finish(null));
+    return w;
+  }
+
+  /** Answers every waiter whose screen's playlist now differs from what it holds. */
+  public void wake(LongFunction<Playlist> current) {
+    for (Map.Entry<Long, Set<Waiter>> e : byScreen.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      Playlist p = current.apply(e.getKey());
+      for (Waiter w : e.getValue()) {
+        if (p == null || !p.etag(w.plain).equals(w.etag)) {
+          w.finish(p == null ? null : p);
+        }
+      }
+    }
+  }
+
+  public final class Waiter {
+    final long screenId;
+    final String etag;
+    final boolean plain;
+    final Context context;
+    final Consumer<Playlist> onChange;
+    final Runnable onTimeout;
+    final AtomicBoolean done = new AtomicBoolean();
+    volatile long timer = -1;
+
+    Waiter(long screenId, String etag, boolean plain, Context context, Consumer<Playlist> onChange, Runnable onTimeout) {
+      this.screenId = screenId;
+      this.etag = etag;
+      this.plain = plain;
+      this.context = context;
+      this.onChange = onChange;
+      this.onTimeout = onTimeout;
+    }
+
+    /** Ends the wait once, on the request's own context: with the new playlist, or null for a timeout. */
+    void finish(Playlist changed) {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      remove();
+      context.runOnContext(v -> {
+        vertx.cancelTimer(timer);
+        if (changed == null) {
+          onTimeout.run();
+        } else {
+          onChange.accept(changed);
+        }
+      });
+    }
+
+    /** The client went away: forget it without answering. */
+    public void cancel() {
+      if (done.compareAndSet(false, true)) {
+        remove();
+        vertx.cancelTimer(timer);
+      }
+    }
+
+    private void remove() {
+      Set<Waiter> set = byScreen.get(screenId);
+      if (set != null) {
+        set.remove(this);
+      }
+      count.decrementAndGet();
+    }
+  }
+}
