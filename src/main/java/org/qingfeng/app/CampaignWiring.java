@@ -103,6 +103,9 @@ final class CampaignWiring {
     Map<String, String> consumer = KafkaSettings.consumer(infra.kafkaBootstrap(), config.kafkaTopicPrefix + "qingfeng-sender",
         "qingfeng-sender");
     consumer.put("max.poll.records", Integer.toString(config.senderPollRecords));
+    // A killed sender's partitions move to the survivors (or its restart) within 10 s, not the client's default 45 s.
+    consumer.put("session.timeout.ms", "10000");
+    consumer.put("heartbeat.interval.ms", "3000");
     return vertx.deployVerticle(new SenderVerticle(consumer, topics.smsOutbound, topics.dlq, ledger, store,
         publisher("qingfeng-sender-retry"), gw, hooks.clock, s, registry)).mapEmpty();
   }
