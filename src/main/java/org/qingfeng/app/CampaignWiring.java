@@ -83,6 +83,7 @@ final class CampaignWiring {
     s.submittingTimeout = Duration.ofSeconds(config.campaignSubmittingTimeoutSeconds);
     s.requeueOutcomeUnknown = config.campaignRequeueOutcomeUnknown;
     s.pageSize = config.campaignExpandPageSize;
+    s.windowPages = config.campaignExpandWindowPages;
     s.frequencyCap = config.campaignFrequencyCap;
     OutboundPublisher outbound = publisher("qingfeng-expander");
     return vertx.deployVerticle(SchedulerVerticle.create(store, ledger, outbound, renderer, encoder, hooks.clock, s,
@@ -112,6 +113,6 @@ final class CampaignWiring {
 
   private OutboundPublisher publisher(String clientId) {
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSettings.producer(infra.kafkaBootstrap(), clientId));
-    return new OutboundPublisher(producer, topics.smsOutbound, hooks.clock);
+    return new OutboundPublisher(vertx, producer, topics.smsOutbound, hooks.clock);
   }
 }
