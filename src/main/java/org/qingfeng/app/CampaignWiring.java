@@ -84,6 +84,7 @@ final class CampaignWiring {
     s.submittingTimeout = Duration.ofSeconds(config.campaignSubmittingTimeoutSeconds);
     s.requeueOutcomeUnknown = config.campaignRequeueOutcomeUnknown;
     s.pageSize = config.campaignExpandPageSize;
+    s.windowPages = config.campaignExpandWindowPages;
     s.frequencyCap = config.campaignFrequencyCap;
     OutboundPublisher outbound = publisher("qingfeng-expander");
     return vertx.deployVerticle(SchedulerVerticle.create(store, ledger, outbound, renderer, encoder, hooks.clock, s,
@@ -104,12 +105,15 @@ final class CampaignWiring {
     Map<String, String> consumer = KafkaSettings.consumer(infra.kafkaBootstrap(), config.kafkaTopicPrefix + "qingfeng-sender",
         "qingfeng-sender");
     consumer.put("max.poll.records", Integer.toString(config.senderPollRecords));
+    // A killed sender's partitions move to the survivors (or its restart) within 10 s, not the client's default 45 s.
+    consumer.put("session.timeout.ms", "10000");
+    consumer.put("heartbeat.interval.ms", "3000");
     return vertx.deployVerticle(new SenderVerticle(consumer, topics.smsOutbound, topics.dlq, ledger, store,
         publisher("qingfeng-sender-retry"), gw, hooks.clock, s, registry)).mapEmpty();
   }
 
   private OutboundPublisher publisher(String clientId) {
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSettings.producer(infra.kafkaBootstrap(), clientId));
-    return new OutboundPublisher(producer, topics.smsOutbound, hooks.clock);
+    return new OutboundPublisher(vertx, producer, topics.smsOutbound, hooks.clock);
   }
 }

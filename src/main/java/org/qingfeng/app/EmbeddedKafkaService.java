@@ -97,6 +97,9 @@ public final class EmbeddedKafkaService implements AutoCloseable {
     p.put("auto.create.topics.enable", "false");
     p.put("log.flush.interval.ms", "1000");
     p.put("log.retention.hours", "168");
+    // The broker shares the server's heap: the log cleaner's default 128 MB dedupe buffer alone
+    // made a -Xmx256m server die at start (only __consumer_offsets is compacted here).
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
     return p;
   }
 

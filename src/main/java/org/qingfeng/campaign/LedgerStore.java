@@ -42,16 +42,19 @@ public final class LedgerStore {
 
   /**
    * Inserts a page of ledger rows (existing rows stay as they are) and returns the ids of the
-   * page's messages that are queued: new ones and ones a crashed expander inserted but never produced.
+   * page's messages that are queued: new ones and ones a crashed expander inserted but never
+   * produced. The page covers contact ids in ({@code from}, {@code to}]; the statement's
+   * snapshot does not see its own inserts, so the two halves of the UNION ALL are disjoint.
    */
-  static Future<List<Long>> insertPage(SqlConnection conn, long campaignId, Long[] contactIds, String[] phones,
-      String[] texts, Integer[] parts, Instant now) {
+  static Future<List<Long>> insertPage(SqlConnection conn, long campaignId, long from, long to, Long[] contactIds,
+      String[] phones, String[] texts, Integer[] parts, Instant now) {
     return conn.preparedQuery("WITH ins AS (INSERT INTO message (campaign_id, contact_id, phone, text, parts, status, "
             + "created_at, updated_at) SELECT $1, u.contact_id, u.phone, u.text, u.parts, 'queued', $6, $6 "
             + "FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[]) AS u(contact_id, phone, text, parts) "
             + "ON CONFLICT (campaign_id, contact_id) DO NOTHING RETURNING id) "
-            + "SELECT id FROM ins UNION SELECT id FROM message WHERE campaign_id = $1 AND contact_id = ANY($2) AND status = 'queued'")
-        .execute(Tuple.of(campaignId, contactIds, phones, texts, parts, Campaign.odt(now)))
+            + "SELECT id FROM ins UNION ALL SELECT id FROM message WHERE campaign_id = $1 AND contact_id > $7 "
+            + "AND contact_id <= $8 AND status = 'queued'")
+        .execute(Tuple.of(campaignId, contactIds, phones, texts, parts, Campaign.odt(now)).addValue(from).addValue(to))
         .map(LedgerStore::ids);
   }
 

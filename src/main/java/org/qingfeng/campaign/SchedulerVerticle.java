@@ -31,7 +31,9 @@ public final class SchedulerVerticle extends VerticleBase {
     public long lockRetryMs = 2000;
     public Duration submittingTimeout = Duration.ofMinutes(2);
     public boolean requeueOutcomeUnknown = true;
-    public int pageSize = 1000;
+    public int pageSize = 5000;
+    /** Expanded pages whose Kafka records may be unacknowledged at once. */
+    public int windowPages = 4;
     public int frequencyCap = 3;
   }
 
@@ -56,7 +58,7 @@ public final class SchedulerVerticle extends VerticleBase {
       MessageRenderer renderer, SmsEncoder encoder, Clock clock, Settings settings, PgConnectOptions lockConnection,
       MeterRegistry registry) {
     Expander expander = new Expander(campaigns, ledger, outbound, renderer, encoder, clock, settings.pageSize,
-        settings.frequencyCap);
+        settings.windowPages, settings.frequencyCap);
     return new SchedulerVerticle(campaigns, ledger, expander, outbound, lockConnection, clock, settings, registry);
   }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Campaign expansion benchmark (issue 4): a 1,000,000-contact campaign expanded into the
+# ledger and sms.outbound. The server runs from the jar with embedded PostgreSQL and Kafka,
+# -Xmx256m, roles api,scheduler (no sender, so only expansion is measured). The client
+# (org.qingfeng.bench.ExpandBench) seeds the contacts with unnest, creates and approves the
+# campaign over HTTP and reports recipients/s from start to expand_done and the records produced.
+#
+#   scripts/bench/expand.sh            # 1,000,000 contacts
+#   CONTACTS=200000 scripts/bench/expand.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CONTACTS="${CONTACTS:-1000000}"
+HEAP="${HEAP:--Xmx256m}"
+if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/ExpandBench.class ]]; then
+  mvn -B -q -DskipTests package
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP_PORT=$(free_port); PG_PORT=$(free_port); KAFKA_PORT=$(free_port)
+TOKEN="qf_bench-admin-token-$(date +%s)"
+WORK=$(mktemp -d /tmp/qingfeng-bench-expand.XXXXXX)
+echo "work dir $WORK; server log $WORK/server.log"
+
+env -u QINGFENG_POSTGRES_URL -u QINGFENG_KAFKA_BOOTSTRAP_SERVERS \
+  QINGFENG_DATA_DIR="$WORK/data" QINGFENG_ROLES=api,scheduler QINGFENG_HTTP_HOST=127.0.0.1 \
+  QINGFENG_HTTP_PORT="$HTTP_PORT" QINGFENG_POSTGRES_EMBEDDED_PORT="$PG_PORT" \
+  QINGFENG_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" QINGFENG_ADMIN_TOKEN="$TOKEN" \
+  java "$HEAP" -jar target/qingfeng.jar serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK/data"' EXIT
+
+for _ in $(seq 1 600); do
+  if curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready"; then break; fi
+  if ! kill -0 $SERVER 2>/dev/null; then echo "server exited:"; tail -30 "$WORK/server.log"; exit 1; fi
+  sleep 0.5
+done
+curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready" || { echo "server not ready"; tail -30 "$WORK/server.log"; exit 1; }
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); server $HEAP"
+java -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.ExpandBench \
+  "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$TOKEN" "$CONTACTS"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+grep -E "Expander|OutOfMemory" "$WORK/server.log" | tail -5 || true

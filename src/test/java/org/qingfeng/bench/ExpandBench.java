@@ -1,0 +1,152 @@
+package org.qingfeng.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.qingfeng.app.PostgresUrl;
+import org.qingfeng.db.Database;
+
+/**
+ * Client side of scripts/bench/expand.sh: seeds contacts (unnest, 50,000 per statement), creates
+ * and approves a campaign to all of them over HTTP, waits for expand_done and reports the
+ * expansion rate (campaign started_at to its last checkpoint, both database-recorded) and the
+ * sms.outbound records produced meanwhile. Runs against a server started by the script.
+ *
+ * <p>Usage: ExpandBench HTTP_PORT PG_PORT KAFKA_PORT ADMIN_TOKEN CONTACTS
+ */
+public final class ExpandBench {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final int SEED_CHUNK = 50_000;
+
+  public static void main(String[] args) throws Exception {
+    int httpPort = Integer.parseInt(args[0]);
+    PostgresUrl pg = new PostgresUrl("127.0.0.1", Integer.parseInt(args[1]), "qingfeng", "postgres", "");
+    String kafka = "127.0.0.1:" + args[2];
+    String admin = args[3];
+    int contacts = Integer.parseInt(args[4]);
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Database.pool(vertx, pg, 2);
+    try {
+      long t0 = System.nanoTime();
+      long seeded = seed(pool, contacts);
+      System.out.printf("seeded %,d contacts in %.1f s%n", seeded, (System.nanoTime() - t0) / 1e9);
+
+      String base = "http://127.0.0.1:" + httpPort;
+      String operator = token(base, admin, "operator", "bench-op");
+      String approver = token(base, admin, "approver", "bench-ap");
+      long before = endOffsets(kafka, "sms.outbound");
+      String sendAt = OffsetDateTime.now(ZoneOffset.ofHours(8)).plusSeconds(2).toString();
+      JsonObject body = new JsonObject().put("name", "春节廉洁短信 bench").put("signature", "【余庆县纪委】")
+          .put("text", "清风送节，廉洁过节。请勿收受礼品礼金。").put("send_at", sendAt).put("max_rate", 10_000)
+          .put("audience", new JsonObject().put("tags_any", new JsonArray().add("bench")));
+      long id = post(base + "/api/v1/campaigns", operator, body.encode()).getLong("id");
+      post(base + "/api/v1/campaigns/" + id + "/submit", operator, "{}");
+      post(base + "/api/v1/campaigns/" + id + "/approve", approver, "{}");
+
+      Row done = awaitExpanded(pool, id, Duration.ofMinutes(30));
+      double seconds = done.getDouble("seconds");
+      int matched = done.getInteger("audience_matched");
+      long messages = await(pool.preparedQuery("SELECT count(*) FROM message WHERE campaign_id = $1")
+          .execute(Tuple.of(id))).iterator().next().getLong(0);
+      long produced = endOffsets(kafka, "sms.outbound") - before;
+      System.out.printf("campaign %d: %,d contacts matched, %,d ledger rows, %,d sms.outbound records produced%n",
+          id, matched, messages, produced);
+      System.out.printf("expansion: %.2f s from start to expand_done = %,.0f recipients/s%n", seconds, matched / seconds);
+      if (messages != matched || produced < messages) {
+        System.out.println("MISMATCH: every matched contact must be in the ledger and on Kafka");
+        System.exit(1);
+      }
+    } finally {
+      await(pool.close());
+      await(vertx.close());
+    }
+  }
+
+  private static long seed(Pool pool, int contacts) {
+    long have = await(pool.query("SELECT count(*) FROM contact WHERE tags @> ARRAY['bench']").execute())
+        .iterator().next().getLong(0);
+    for (int from = (int) have; from < contacts; from += SEED_CHUNK) {
+      int n = Math.min(SEED_CHUNK, contacts - from);
+      String[] phones = new String[n];
+      String[] names = new String[n];
+      for (int i = 0; i < n; i++) {
+        phones[i] = String.format("+86139%08d", from + i);
+        names[i] = "党员" + (from + i);
+      }
+      await(pool.preparedQuery("INSERT INTO contact (phone, name, unit, township, tags) SELECT u.phone, u.name, "
+              + "'纪委', '白泥镇', ARRAY['bench'] FROM unnest($1::text[], $2::text[]) AS u(phone, name) ON CONFLICT (phone) DO NOTHING")
+          .execute(Tuple.tuple().addValue(phones).addValue(names)));
+    }
+    await(pool.query("ANALYZE contact").execute());
+    return Math.max(have, contacts);
+  }
+
+  private static Row awaitExpanded(Pool pool, long id, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Row r = await(pool.preparedQuery("SELECT expand_done, audience_matched, "
+          + "extract(epoch FROM updated_at - started_at)::float8 AS seconds FROM campaign WHERE id = $1")
+          .execute(Tuple.of(id))).iterator().next();
+      if (r.getBoolean("expand_done")) {
+        return r;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("expansion not done within " + timeout);
+  }
+
+  private static long endOffsets(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+      return end.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private static String token(String base, String admin, String role, String name) throws Exception {
+    return post(base + "/api/v1/tokens", admin, new JsonObject().put("role", role).put("name", name).encode())
+        .getString("token");
+  }
+
+  private static JsonObject post(String url, String token, String json) throws Exception {
+    HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 != 2) {
+      throw new IllegalStateException(url + " -> " + res.statusCode() + " " + res.body());
+    }
+    return new JsonObject(res.body());
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
