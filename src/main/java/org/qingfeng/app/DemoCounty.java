@@ -15,7 +15,36 @@ final class DemoCounty {
   private static final String[] SURNAMES = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "罗", "冉", "田"};
   private static final String[] GIVEN = {"建国", "志强", "丽", "敏", "勇", "芳", "伟", "秀英", "明", "海燕", "德华", "春梅"};
 
+  static final int RULES = 300;
+  private static final String[] RULE_PHRASES = {"严守政治纪律和政治规矩", "不准收受可能影响公正执行公务的礼品礼金",
+      "不准违规操办婚丧喜庆事宜", "不准公款吃喝、公款旅游", "不准违规使用公车", "不准利用职权为亲属谋取利益",
+      "不准在节日期间违规发放津贴补贴", "严格执行中央八项规定精神", "坚决反对形式主义、官僚主义", "廉洁用权，秉公办事",
+      "管住小节，守住底线", "自觉接受监督", "清清白白做人，干干净净做事", "不准违规收送电子红包",
+      "不准借节日之机收受管理服务对象财物", "不准参与赌博", "如实报告个人有关事项", "严格遵守组织纪律"};
+
   private DemoCounty() {
+  }
+
+  /** Screen groups, a demo rule library and its rotation on the road corridor, through the LED stores. */
+  static Future<Void> seedLed(Pool pool) {
+    org.qingfeng.led.LedStore screens = new org.qingfeng.led.LedStore(pool);
+    org.qingfeng.led.LedContentStore content = new org.qingfeng.led.LedContentStore(pool);
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    java.util.List<String> hashes = new java.util.ArrayList<>();
+    for (int i = 0; i < RULES; i++) {
+      String text = "党纪规矩第" + (i + 1) + "条：" + RULE_PHRASES[i % RULE_PHRASES.length] + "。";
+      texts.add(text);
+      hashes.add(org.qingfeng.led.LedText.hash(text));
+    }
+    return screens.createGroup("S205清风廊道", "corridor")
+        .compose(corridor -> screens.createGroup("白泥镇", "township")
+            .compose(t -> screens.createGroup("县纪委监委", "unit"))
+            .compose(u -> pool.withTransaction(c -> org.qingfeng.led.LedContentStore.libraryId(c, "党纪规矩（演示）")
+                .compose(lib -> org.qingfeng.led.LedContentStore.insertRules(c, lib, texts, hashes, "rule", 12, "scroll-left")
+                    .map(lib))))
+            .compose(lib -> content.assign(lib, corridor, java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")),
+                null, null)))
+        .mapEmpty();
   }
 
   static Future<Void> seedContacts(Pool pool) {

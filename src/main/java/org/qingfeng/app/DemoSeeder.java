@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Seeds a demo county once (remembered in app_state): one token per role, written to
  * data-dir/demo-tokens.txt (owner-only) so the API can be tried at once, and a few thousand
  * synthetic cadres with valid-format +86 mobile numbers (the 1390000xxxx block) in Yuqing's
- * townships and units, so a festival blast can be drafted and sent to the simulator.
+ * townships and units, so a festival blast can be drafted and sent to the simulator, and LED
+ * screen groups with a 300-rule library rolling on the road corridor (screens enrol with led-sim).
  */
 final class DemoSeeder {
   private static final Logger LOG = LoggerFactory.getLogger(DemoSeeder.class);
@@ -46,7 +47,7 @@ final class DemoSeeder {
       file.append(role.wireName()).append('=').append(token).append('\n');
       chain = chain.compose(v -> tokens.insert("demo " + role.wireName(), role, token, null)).mapEmpty();
     }
-    return chain.compose(v -> DemoCounty.seedContacts(pool)).compose(v -> {
+    return chain.compose(v -> DemoCounty.seedContacts(pool)).compose(v -> DemoCounty.seedLed(pool)).compose(v -> {
       Path out = dataDir.resolve("demo-tokens.txt");
       try {
         Files.writeString(out, file.toString(), StandardCharsets.UTF_8);

@@ -81,6 +81,9 @@ class ServeProcessTest {
     String viewer = Files.readAllLines(data.resolve("demo-tokens.txt")).stream()
         .filter(l -> l.startsWith("viewer=")).findFirst().orElseThrow().substring("viewer=".length());
     assertThat(get(port, "/api/v1/me", viewer).statusCode()).isEqualTo(200);
+    // The demo county: cadres to send to, and a rule library rolling on the LED corridor.
+    assertThat(get(port, "/api/v1/contacts?tag=%E5%85%9A%E5%91%98&limit=5", viewer).body()).contains("+86139****");
+    assertThat(get(port, "/api/v1/led/libraries", viewer).body()).contains("\"rules\":300");
     first.destroy();
     assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).isEqualTo(0);
