@@ -1,6 +1,5 @@
 package org.qingfeng.sms.encoding;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,14 @@ public final class SmsEncoder {
 
     /** True when every code point is in the GSM 03.38 default or extension table. */
     public static boolean isGsm7(String text) {
-        return text.codePoints().allMatch(cp -> GsmAlphabet.septetCost(cp) > 0);
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (GsmAlphabet.septetCost(cp) < 0) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
     }
 
     private static void requireWellFormedUtf16(String text) throws SmsTextException {
@@ -143,17 +149,20 @@ public final class SmsEncoder {
     }
 
     private static byte[] toSeptets(String slice) {
-        ByteArrayOutputStream septets = new ByteArrayOutputStream(slice.length() + 8);
-        slice.codePoints().forEach(cp -> {
+        byte[] septets = new byte[slice.length() * 2];
+        int n = 0;
+        for (int i = 0; i < slice.length(); ) {
+            int cp = slice.codePointAt(i);
             int basic = GsmAlphabet.septetOf(cp);
             if (basic >= 0) {
-                septets.write(basic);
+                septets[n++] = (byte) basic;
             } else {
-                septets.write(GsmAlphabet.ESCAPE);
-                septets.write(GsmAlphabet.extensionSeptetOf(cp));
+                septets[n++] = GsmAlphabet.ESCAPE;
+                septets[n++] = (byte) GsmAlphabet.extensionSeptetOf(cp);
             }
-        });
-        return septets.toByteArray();
+            i += Character.charCount(cp);
+        }
+        return java.util.Arrays.copyOf(septets, n);
     }
 
     private static int airOctets(SmsEncoding encoding, byte[] udh, byte[] payload) {
