@@ -1,6 +1,5 @@
 package org.qingfeng.sms.encoding;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +53,7 @@ public final class SmsEncoder {
             byte[] udh = total == 1 ? null : udh(reference, total, i + 1);
             byte[] payload = encoding == SmsEncoding.GSM7
                     ? toSeptets(slice)
-                    : slice.getBytes(StandardCharsets.UTF_16BE);
+                    : ucs2(slice);
             parts.add(new SmsPart(i + 1, total, slice, udh, payload, airOctets(encoding, udh, payload)));
         }
         return new EncodedSms(encoding, characters, parts, reference);
@@ -146,6 +145,20 @@ public final class SmsEncoder {
                                (byte) total, (byte) sequence};
         }
         return new byte[] {0x05, 0x00, 0x03, (byte) reference, (byte) total, (byte) sequence};
+    }
+
+    /**
+     * UTF-16BE code units, as getBytes(UTF_16BE) gives for well-formed text (checked above),
+     * without creating a charset encoder per part.
+     */
+    private static byte[] ucs2(String slice) {
+        byte[] bytes = new byte[slice.length() * 2];
+        for (int i = 0; i < slice.length(); i++) {
+            char c = slice.charAt(i);
+            bytes[2 * i] = (byte) (c >> 8);
+            bytes[2 * i + 1] = (byte) c;
+        }
+        return bytes;
     }
 
     private static byte[] toSeptets(String slice) {
