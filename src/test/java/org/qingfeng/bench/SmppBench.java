@@ -201,6 +201,7 @@ public final class SmppBench {
     private static double measure(SmscSimulator smsc, int warmup, int seconds) throws InterruptedException {
         Thread.sleep(warmup * 1000L);
         long startParts = smsc.ledger().submits();
+        long startCpu = processCpuNanos();
         long start = System.nanoTime();
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
@@ -209,7 +210,18 @@ public final class SmppBench {
                         (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9));
             }
         }
-        return (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9);
+        long parts = smsc.ledger().submits() - startParts;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        // CPU of the whole JVM (simulator included) per part: what the phase costs, whatever the
+        // other processes on a shared machine left it.
+        System.out.printf("    JVM CPU %.0f us per part, %.2f cores used%n",
+                (processCpuNanos() - startCpu) / 1e3 / Math.max(1, parts), (processCpuNanos() - startCpu) / 1e9 / elapsed);
+        return parts / elapsed;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static <T> T await(Future<T> future) throws Exception {
