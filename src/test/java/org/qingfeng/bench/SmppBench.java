@@ -125,13 +125,23 @@ public final class SmppBench {
             return;
         }
         long n = next.getAndIncrement();
-        channel.submit(new OutboundSms("b-" + n, "+86139" + String.format("%08d", n % 100_000_000), TEXTS[(int) (n % 4)]))
+        channel.submit(new OutboundSms("b-" + n, "+86139" + eightDigits(n), TEXTS[(int) (n % 4)]))
                 .onComplete(ar -> {
                     if (ar.failed() || !ar.result().accepted()) {
                         failed.increment();
                     }
                     feed(channel, next, running, failed, drained);
                 });
+    }
+
+    /**
+     * n modulo 10^8, zero-padded: both phases build destinations with this. (String.format cost
+     * several microseconds a call, and in phase (a) it ran on the connector's one event loop,
+     * since the feed runs in the completion callbacks, while phase (b) spread it over 50 threads.)
+     */
+    static String eightDigits(long n) {
+        String digits = Long.toString(n % 100_000_000);
+        return "00000000".substring(digits.length()) + digits;
     }
 
     /** 50 threads, each sending messages part by part with jSMPP's blocking submit. */
@@ -157,7 +167,7 @@ public final class SmppBench {
                 long n = id;
                 while (running.get()) {
                     EncodedSms sms = encoded.get((int) (n % 4));
-                    String destination = "86138" + String.format("%08d", n % 100_000_000);
+                    String destination = "86138" + eightDigits(n);
                     for (SmsPart part : sms.partList()) {
                         try {
                             session.submitShortMessage("", TypeOfNumber.valueOf((byte) 5), NumberingPlanIndicator.UNKNOWN,
@@ -191,6 +201,7 @@ public final class SmppBench {
     private static double measure(SmscSimulator smsc, int warmup, int seconds) throws InterruptedException {
         Thread.sleep(warmup * 1000L);
         long startParts = smsc.ledger().submits();
+        long startCpu = processCpuNanos();
         long start = System.nanoTime();
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
@@ -199,7 +210,18 @@ public final class SmppBench {
                         (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9));
             }
         }
-        return (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9);
+        long parts = smsc.ledger().submits() - startParts;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        // CPU of the whole JVM (simulator included) per part: what the phase costs, whatever the
+        // other processes on a shared machine left it.
+        System.out.printf("    JVM CPU %.0f us per part, %.2f cores used%n",
+                (processCpuNanos() - startCpu) / 1e3 / Math.max(1, parts), (processCpuNanos() - startCpu) / 1e9 / elapsed);
+        return parts / elapsed;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static <T> T await(Future<T> future) throws Exception {

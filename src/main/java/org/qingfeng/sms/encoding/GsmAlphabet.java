@@ -31,19 +31,62 @@ final class GsmAlphabet {
         {0x3C, '['}, {0x3D, '~'}, {0x3E, ']'}, {0x40, '|'}, {0x65, '€'},
     };
 
+    /**
+     * Every default and extension character is below U+0400 except the euro sign, so a table
+     * over that range answers the per-character lookups of encoding (several per character,
+     * thousands of characters per second per channel) without scanning the alphabet.
+     */
+    private static final int TABLE_SIZE = 0x400;
+    private static final byte[] BASIC_SEPTET = new byte[TABLE_SIZE];
+    private static final byte[] EXTENSION_SEPTET = new byte[TABLE_SIZE];
+    private static final int EURO = '€';
+    private static final int EURO_SEPTET = 0x65;
+
+    static {
+        java.util.Arrays.fill(BASIC_SEPTET, (byte) -1);
+        java.util.Arrays.fill(EXTENSION_SEPTET, (byte) -1);
+        for (int septet = BASIC.length() - 1; septet >= 0; septet--) { // indexOf semantics: first wins
+            char c = BASIC.charAt(septet);
+            if (septet != ESCAPE) {
+                BASIC_SEPTET[c] = (byte) septet;
+            }
+        }
+        for (int i = EXTENSION.length - 1; i >= 0; i--) {
+            int[] entry = EXTENSION[i];
+            if (entry[1] < TABLE_SIZE) {
+                EXTENSION_SEPTET[entry[1]] = (byte) entry[0];
+            }
+        }
+    }
+
     private GsmAlphabet() {
     }
 
     /** Septet for a default-alphabet character, or -1 when it is not in the default table. */
     static int septetOf(int codePoint) {
+        if (codePoint < 0 || codePoint >= TABLE_SIZE) {
+            return -1;
+        }
+        return BASIC_SEPTET[codePoint];
+    }
+
+    /** Septet (to follow ESC) for an extension character, or -1 when it has none. */
+    static int extensionSeptetOf(int codePoint) {
+        if (codePoint >= 0 && codePoint < TABLE_SIZE) {
+            return EXTENSION_SEPTET[codePoint];
+        }
+        return codePoint == EURO ? EURO_SEPTET : -1;
+    }
+
+    /** The table-free lookups the tables are built from (tests compare the two). */
+    static int scanSeptetOf(int codePoint) {
         if (codePoint == ESCAPE || codePoint > 0xFFFF) {
             return -1;
         }
         return BASIC.indexOf(codePoint);
     }
 
-    /** Septet (to follow ESC) for an extension character, or -1 when it has none. */
-    static int extensionSeptetOf(int codePoint) {
+    static int scanExtensionSeptetOf(int codePoint) {
         for (int[] entry : EXTENSION) {
             if (entry[1] == codePoint) {
                 return entry[0];

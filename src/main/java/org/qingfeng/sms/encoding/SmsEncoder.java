@@ -1,7 +1,5 @@
 package org.qingfeng.sms.encoding;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +53,7 @@ public final class SmsEncoder {
             byte[] udh = total == 1 ? null : udh(reference, total, i + 1);
             byte[] payload = encoding == SmsEncoding.GSM7
                     ? toSeptets(slice)
-                    : slice.getBytes(StandardCharsets.UTF_16BE);
+                    : ucs2(slice);
             parts.add(new SmsPart(i + 1, total, slice, udh, payload, airOctets(encoding, udh, payload)));
         }
         return new EncodedSms(encoding, characters, parts, reference);
@@ -63,7 +61,14 @@ public final class SmsEncoder {
 
     /** True when every code point is in the GSM 03.38 default or extension table. */
     public static boolean isGsm7(String text) {
-        return text.codePoints().allMatch(cp -> GsmAlphabet.septetCost(cp) > 0);
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (GsmAlphabet.septetCost(cp) < 0) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
     }
 
     private static void requireWellFormedUtf16(String text) throws SmsTextException {
@@ -142,18 +147,35 @@ public final class SmsEncoder {
         return new byte[] {0x05, 0x00, 0x03, (byte) reference, (byte) total, (byte) sequence};
     }
 
+    /**
+     * UTF-16BE code units, as getBytes(UTF_16BE) gives for well-formed text (checked above),
+     * without creating a charset encoder per part.
+     */
+    private static byte[] ucs2(String slice) {
+        byte[] bytes = new byte[slice.length() * 2];
+        for (int i = 0; i < slice.length(); i++) {
+            char c = slice.charAt(i);
+            bytes[2 * i] = (byte) (c >> 8);
+            bytes[2 * i + 1] = (byte) c;
+        }
+        return bytes;
+    }
+
     private static byte[] toSeptets(String slice) {
-        ByteArrayOutputStream septets = new ByteArrayOutputStream(slice.length() + 8);
-        slice.codePoints().forEach(cp -> {
+        byte[] septets = new byte[slice.length() * 2];
+        int n = 0;
+        for (int i = 0; i < slice.length(); ) {
+            int cp = slice.codePointAt(i);
             int basic = GsmAlphabet.septetOf(cp);
             if (basic >= 0) {
-                septets.write(basic);
+                septets[n++] = (byte) basic;
             } else {
-                septets.write(GsmAlphabet.ESCAPE);
-                septets.write(GsmAlphabet.extensionSeptetOf(cp));
+                septets[n++] = GsmAlphabet.ESCAPE;
+                septets[n++] = (byte) GsmAlphabet.extensionSeptetOf(cp);
             }
-        });
-        return septets.toByteArray();
+            i += Character.charCount(cp);
+        }
+        return java.util.Arrays.copyOf(septets, n);
     }
 
     private static int airOctets(SmsEncoding encoding, byte[] udh, byte[] payload) {

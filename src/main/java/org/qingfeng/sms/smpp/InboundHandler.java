@@ -1,6 +1,5 @@
 package org.qingfeng.sms.smpp;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AlertNotification;
@@ -19,7 +18,7 @@ import java.util.function.Function;
 
 /**
  * Receives deliver_sm on jSMPP's PDU threads, classifies it there (cheap), and hands it to the
- * channel's context. The deliver_sm_resp goes back only once the event is published: if that
+ * channel's context through the channel's batching inbox. The deliver_sm_resp goes back only once the event is published: if that
  * does not happen within {@code ackTimeoutMs}, the SMSC gets ESME_RX_T_APPN and delivers again
  * later, so an accepted receipt is never lost in our memory. The wait occupies one of jSMPP's
  * PDU processor threads (not its socket reader), which also bounds how much can pile up.
@@ -28,15 +27,15 @@ final class InboundHandler implements MessageReceiverListener {
     private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
 
     private final String channel;
-    private final Context context;
+    private final ContextInbox inbox;
     private final DeliverSmClassifier classifier;
     private final Function<ClassifiedDeliverSm, Future<Void>> sink;
     private final long ackTimeoutMs;
 
-    InboundHandler(String channel, Context context, DeliverSmClassifier classifier,
+    InboundHandler(String channel, ContextInbox inbox, DeliverSmClassifier classifier,
                    Function<ClassifiedDeliverSm, Future<Void>> sink, long ackTimeoutMs) {
         this.channel = channel;
-        this.context = context;
+        this.inbox = inbox;
         this.classifier = classifier;
         this.sink = sink;
         this.ackTimeoutMs = ackTimeoutMs;
@@ -58,7 +57,7 @@ final class InboundHandler implements MessageReceiverListener {
         }
         CompletableFuture<Void> stored = new CompletableFuture<>();
         ClassifiedDeliverSm event = classified;
-        context.runOnContext(v -> sink.apply(event).onComplete(ar -> {
+        inbox.post(() -> sink.apply(event).onComplete(ar -> {
             if (ar.succeeded()) {
                 stored.complete(null);
             } else {

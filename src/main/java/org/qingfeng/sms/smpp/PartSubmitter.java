@@ -3,7 +3,6 @@ package org.qingfeng.sms.smpp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
@@ -15,12 +14,27 @@ import org.qingfeng.sms.receipt.SmscIdNormalizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends one part until it has a final answer: waits for a bound link, a window slot and its
- * tokens, runs jSMPP's blocking submit on the submit pool, then decides: done, retry after a
- * slow-down, retry after a backoff, resubmit after a lost link, or fail. Channel context only.
+ * Sends one part until it has a final answer: waits for a bound link, then hands the part to
+ * the submit loops; a loop waits for the part's token and runs jSMPP's blocking submit; the
+ * answer comes back to the channel context (in batches, see {@link ContextInbox}), which
+ * decides: done, retry after a slow-down, retry after a backoff, resubmit after a lost link,
+ * or fail.
+ *
+ * <p>The window is the loops: {@code window} dedicated threads, each with at most one
+ * submit_sm outstanding, that take the next part as soon as their response is in, with no
+ * trip through the event loop in between. At most {@code 2 * window} parts are handed to the
+ * loops at a time (the rest wait on the context, in order), so a slow SMSC grows no queue
+ * beyond the messages the caller has in flight. A part's successors are handed over only once
+ * it has its final answer, so the parts of one message go out in order, a throttled part
+ * before its successors. Context only, except where a method says "loop thread".
  */
 final class PartSubmitter {
     private static final Logger log = LoggerFactory.getLogger(PartSubmitter.class);
@@ -30,7 +44,7 @@ final class PartSubmitter {
     private static final int MAX_NOT_SENT_RETRIES = 50;
     private static final int MAX_OUTCOME_UNKNOWN_RESUBMITS = 10;
 
-    /** One part's progress through its attempts. */
+    /** One part's progress through its attempts. Handed between threads only through queues. */
     static final class Attempt {
         final OutboundSms sms;
         final SmsPart part;
@@ -40,6 +54,7 @@ final class PartSubmitter {
         int notSent;
         int outcomeUnknown;
         long firstSentAt;
+        Promise<PartOutcome> result;
 
         Attempt(OutboundSms sms, SmsPart part, int dataCoding) {
             this.sms = sms;
@@ -48,7 +63,7 @@ final class PartSubmitter {
         }
     }
 
-    /** The link dropped between taking a window slot and sending: wait for the rebind, no retry spent. */
+    /** The link dropped between handing the part over and sending: wait for the rebind, no retry spent. */
     private static final java.io.IOException NOT_BOUND = new java.io.IOException("not bound");
 
     private record Answer(String smscId, Throwable failure, long generation) {
@@ -57,68 +72,157 @@ final class PartSubmitter {
     private final Vertx vertx;
     private final ChannelConfig config;
     private final SmppLink link;
-    private final SubmitWindow window;
     private final PartsTokenBucket bucket;
-    private final WorkerExecutor submitPool;
     private final SmppMetrics metrics;
     private final SmscIdNormalizer normalizer;
     private final RegisteredDelivery registeredDelivery;
+    private final ContextInbox inbox;
+    private final int loops;
+    private final int handoffLimit;
+    /** Parts handed to the loops and not yet answered: at most handoffLimit, by the admission below. */
+    private final LinkedBlockingQueue<Attempt> handoff = new LinkedBlockingQueue<>();
+    /** Parts waiting for room in the hand-off, in order. */
+    private final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+    private int handedOff;
+    private volatile boolean closed;
 
-    PartSubmitter(Vertx vertx, ChannelConfig config, SmppLink link, SubmitWindow window, PartsTokenBucket bucket,
-                  WorkerExecutor submitPool, SmppMetrics metrics, SmscIdNormalizer normalizer) {
+    PartSubmitter(Vertx vertx, ChannelConfig config, SmppLink link, PartsTokenBucket bucket,
+                  ContextInbox inbox, SmppMetrics metrics, SmscIdNormalizer normalizer) {
         this.vertx = vertx;
         this.config = config;
         this.link = link;
-        this.window = window;
         this.bucket = bucket;
-        this.submitPool = submitPool;
+        this.inbox = inbox;
         this.metrics = metrics;
         this.normalizer = normalizer;
         this.registeredDelivery = new RegisteredDelivery(config.registeredDelivery);
+        this.loops = config.window;
+        this.handoffLimit = 2 * config.window;
     }
 
+    /** Completes with the part's final outcome; fails only when the channel is closed. */
     Future<PartOutcome> submit(Attempt attempt) {
-        return link.awaitBound()
-                .compose(bound -> window.acquire())
-                .compose(slot -> waitForTokens())
-                .compose(ready -> send(attempt))
-                .compose(answer -> decide(attempt, answer));
+        attempt.result = Promise.promise();
+        start(attempt);
+        return attempt.result.future();
     }
 
-    private Future<Void> waitForTokens() {
-        long waitNanos = bucket.reserve(1);
-        if (waitNanos <= 0) {
-            return Future.succeededFuture();
+    /** Submits outstanding or about to be sent (holding a loop). Any thread. */
+    int inUse() {
+        return inUse.get();
+    }
+
+    /** Stops the loops; parts not yet sent fail with "closed". */
+    void close() {
+        closed = true;
+        List<Attempt> unsent = new ArrayList<>(waiting);
+        waiting.clear();
+        handoff.drainTo(unsent);
+        synchronized (threads) {
+            threads.forEach(Thread::interrupt);
         }
-        Promise<Void> ready = Promise.promise();
-        vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> ready.complete());
-        return ready.future();
+        unsent.forEach(a -> a.result.tryFail(closedException()));
     }
 
-    /** Never fails: the failure travels inside the answer. Releases the window slot. */
-    private Future<Answer> send(Attempt attempt) {
+    private IllegalStateException closedException() {
+        return new IllegalStateException("channel " + config.name + " is closed");
+    }
+
+    private void start(Attempt attempt) {
+        if (closed) {
+            attempt.result.tryFail(closedException());
+            return;
+        }
+        if (link.current() == null) {
+            link.awaitBound().onComplete(bound -> {
+                if (bound.succeeded()) {
+                    start(attempt);
+                } else {
+                    attempt.result.tryFail(bound.cause());
+                }
+            });
+            return;
+        }
+        waiting.addLast(attempt);
+        handOff();
+    }
+
+    private void handOff() {
+        startLoops();
+        while (handedOff < handoffLimit && !waiting.isEmpty()) {
+            handedOff++;
+            handoff.add(waiting.pollFirst());
+        }
+    }
+
+    private void startLoops() {
+        synchronized (threads) {
+            while (threads.size() < loops && !closed) {
+                Thread thread = new Thread(this::loop, "smpp-submit-" + config.name + "-" + threads.size());
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+        }
+    }
+
+    /** Loop thread: take a part, wait for its token, submit it, post the answer; again. */
+    private void loop() {
+        while (!closed) {
+            Attempt attempt;
+            try {
+                attempt = handoff.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            inUse.incrementAndGet();
+            Answer answer;
+            try {
+                answer = closed ? new Answer(null, NOT_BOUND, -1) : waitAndSend(attempt);
+            } catch (InterruptedException e) {
+                answer = new Answer(null, NOT_BOUND, -1); // closing
+            } catch (Throwable t) {
+                answer = new Answer(null, t, -1);
+            }
+            inUse.decrementAndGet();
+            Answer answered = answer;
+            inbox.post(() -> answered(attempt, answered));
+        }
+    }
+
+    /** Loop thread. Never throws for an SMSC failure: the failure travels inside the answer. */
+    private Answer waitAndSend(Attempt attempt) throws InterruptedException {
+        long waitNanos = bucket.reserve(1);
+        if (waitNanos > 0) {
+            TimeUnit.NANOSECONDS.sleep(waitNanos);
+        }
         SmppLink.Bound bound = link.current();
         if (bound == null) {
-            window.release();
-            return Future.succeededFuture(new Answer(null, NOT_BOUND, -1));
+            return new Answer(null, NOT_BOUND, -1);
         }
         if (attempt.firstSentAt == 0) {
             attempt.firstSentAt = System.currentTimeMillis();
         }
         long started = System.nanoTime();
-        return submitPool.executeBlocking(() -> submitSm(bound.transmitter(), attempt), false)
-                .transform(result -> {
-                    window.release();
-                    if (result.succeeded()) {
-                        metrics.responseLatency(System.nanoTime() - started);
-                    }
-                    return Future.succeededFuture(result.succeeded()
-                            ? new Answer(result.result(), null, bound.generation())
-                            : new Answer(null, result.cause(), bound.generation()));
-                });
+        try {
+            String smscId = submitSm(bound.transmitter(), attempt);
+            metrics.responseLatency(System.nanoTime() - started);
+            return new Answer(smscId, null, bound.generation());
+        } catch (Exception e) {
+            return new Answer(null, e, bound.generation());
+        }
     }
 
-    /** Submit pool thread: the blocking jSMPP call. */
+    /** Context: a loop's answer for one part. */
+    private void answered(Attempt attempt, Answer answer) {
+        handedOff--;
+        decide(attempt, answer);
+        handOff();
+    }
+
+    /** Loop thread: the blocking jSMPP call. */
     private String submitSm(AbortableSmppSession session, Attempt attempt) throws Exception {
         SmsPart part = attempt.part;
         String source = attempt.sms.sourceOverride() != null ? attempt.sms.sourceOverride() : config.sourceAddress;
@@ -132,14 +236,16 @@ final class PartSubmitter {
                 DataCodings.newInstance((byte) attempt.dataCoding), (byte) 0, part.shortMessage()).getMessageId();
     }
 
-    private Future<PartOutcome> decide(Attempt attempt, Answer answer) {
+    private void decide(Attempt attempt, Answer answer) {
         if (answer.failure == null) {
             bucket.accepted();
             metrics.submit(SmsEvent.STATUS_SUBMITTED);
-            return Future.succeededFuture(outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(answer.smscId), 0));
+            attempt.result.complete(outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(answer.smscId), 0));
+            return;
         }
         if (answer.failure == NOT_BOUND) {
-            return submit(attempt);
+            start(attempt);
+            return;
         }
         int commandStatus = SubmitFailure.commandStatusOf(answer.failure);
         SubmitFailure kind = SubmitFailure.classify(answer.failure, link.isCurrent(answer.generation));
@@ -152,21 +258,24 @@ final class PartSubmitter {
                     bucket.queueFull();
                 }
                 if (++attempt.throttled > MAX_THROTTLED_RETRIES) {
-                    return reject(attempt, commandStatus);
+                    reject(attempt, commandStatus);
+                } else {
+                    start(attempt);
                 }
-                return submit(attempt);
             }
             case TRANSIENT -> {
                 if (++attempt.transientFailures > config.maxRetries) {
-                    return reject(attempt, commandStatus);
+                    reject(attempt, commandStatus);
+                } else {
+                    after(100L << Math.min(attempt.transientFailures - 1, 6), attempt);
                 }
-                return after(100L << Math.min(attempt.transientFailures - 1, 6)).compose(v -> submit(attempt));
             }
             case NOT_SENT -> {
                 if (++attempt.notSent > MAX_NOT_SENT_RETRIES) {
-                    return reject(attempt, commandStatus);
+                    reject(attempt, commandStatus);
+                } else {
+                    after(20, attempt);
                 }
-                return after(20).compose(v -> submit(attempt));
             }
             case OUTCOME_UNKNOWN -> {
                 // Written but never answered (link lost, or no response in response_timeout_ms on a
@@ -178,29 +287,30 @@ final class PartSubmitter {
                     log.warn("channel {}: {} part {} outcome unknown ({}); not resubmitting (policy {}, {} resubmits)",
                             config.name, attempt.sms.messageId(), attempt.part.index(), why,
                             config.outcomeUnknownPolicy, attempt.outcomeUnknown);
-                    return unknown(attempt);
+                    unknown(attempt);
+                    return;
                 }
                 attempt.outcomeUnknown++;
                 log.info("channel {}: {} part {} outcome unknown ({}); resubmitting by policy",
                         config.name, attempt.sms.messageId(), attempt.part.index(), why);
-                return submit(attempt); // waits for the rebind if the link is down
+                start(attempt); // waits for the rebind if the link is down
             }
             default -> {
                 log.info("channel {}: {} to {} part {} rejected: {}", config.name, attempt.sms.messageId(),
                         PhoneMask.mask(attempt.sms.destination()), attempt.part.index(), answer.failure.toString());
-                return reject(attempt, commandStatus);
+                reject(attempt, commandStatus);
             }
         }
     }
 
-    private Future<PartOutcome> reject(Attempt attempt, int commandStatus) {
+    private void reject(Attempt attempt, int commandStatus) {
         metrics.submit(SmsEvent.STATUS_REJECTED);
-        return Future.succeededFuture(outcome(attempt, SmsEvent.STATUS_REJECTED, null, commandStatus));
+        attempt.result.complete(outcome(attempt, SmsEvent.STATUS_REJECTED, null, commandStatus));
     }
 
-    private Future<PartOutcome> unknown(Attempt attempt) {
+    private void unknown(Attempt attempt) {
         metrics.submit(SmsEvent.STATUS_OUTCOME_UNKNOWN);
-        return Future.succeededFuture(outcome(attempt, SmsEvent.STATUS_OUTCOME_UNKNOWN, null,
+        attempt.result.complete(outcome(attempt, SmsEvent.STATUS_OUTCOME_UNKNOWN, null,
                 SubmitFailure.LOCAL_ERROR_STATUS));
     }
 
@@ -209,9 +319,7 @@ final class PartSubmitter {
                 attempt.outcomeUnknown, attempt.firstSentAt, System.currentTimeMillis());
     }
 
-    private Future<Void> after(long millis) {
-        Promise<Void> done = Promise.promise();
-        vertx.setTimer(millis, id -> done.complete());
-        return done.future();
+    private void after(long millis, Attempt attempt) {
+        vertx.setTimer(millis, id -> start(attempt));
     }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import org.qingfeng.sms.encoding.EncodedSms;
 import org.qingfeng.sms.encoding.SmsEncoder;
 import org.qingfeng.sms.encoding.SmsPart;
@@ -26,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * One configured SMPP channel: keeps it bound, sends messages part by part under the channel's
  * rate and window, and publishes a submit_result event per part and a receipt event per
- * delivery receipt. All state lives on one Vert.x context; jSMPP's blocking calls run on a
- * worker pool sized to the window, so an event loop never waits on the SMSC.
+ * delivery receipt. All state lives on one Vert.x context; jSMPP's blocking calls run on
+ * {@code window} dedicated submit loops, so an event loop never waits on the SMSC. Submit
+ * results and deliver_sm reach the context through one batching inbox.
  */
 public final class SmppChannel {
     private static final Logger log = LoggerFactory.getLogger(SmppChannel.class);
@@ -37,10 +37,8 @@ public final class SmppChannel {
     private final Context context;
     private final ChannelConfig config;
     private final SmsEncoder encoder;
-    private final SubmitWindow window;
     private final PartsTokenBucket bucket;
     private final SmppMetrics metrics;
-    private final WorkerExecutor submitPool;
     private final SmppLink link;
     private final PartSubmitter partSubmitter;
     private final ReceiptEvents receiptEvents;
@@ -68,16 +66,15 @@ public final class SmppChannel {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;
-        this.window = new SubmitWindow(context, config.window);
         this.bucket = new PartsTokenBucket(config.partsPerSecond);
-        this.metrics = new SmppMetrics(registry, config.name, window::inUse);
+        this.metrics = new SmppMetrics(registry, config.name, this::windowInUse);
+        ContextInbox inbox = new ContextInbox(context);
         SmscIdNormalizer normalizer = SmscIdNormalizer.parse(config.receiptIdNormalization);
         this.receiptEvents = new ReceiptEvents(config.name, publisher, metrics);
-        InboundHandler inbound = new InboundHandler(config.name, context, new DeliverSmClassifier(normalizer, smscZone),
+        InboundHandler inbound = new InboundHandler(config.name, inbox, new DeliverSmClassifier(normalizer, smscZone),
                 receiptEvents::onDeliverSm, RECEIPT_ACK_TIMEOUT_MS);
         this.link = new SmppLink(vertx, context, config, inbound, this::stateChanged, metrics::inFlightAtLinkLoss);
-        this.submitPool = vertx.createSharedWorkerExecutor("smpp-submit-" + config.name, config.window);
-        this.partSubmitter = new PartSubmitter(vertx, config, link, window, bucket, submitPool, metrics, normalizer);
+        this.partSubmitter = new PartSubmitter(vertx, config, link, bucket, inbox, metrics, normalizer);
         this.nextReference = (int) (System.nanoTime() & 0xFF);
     }
 
@@ -117,7 +114,7 @@ public final class SmppChannel {
     }
 
     public int windowInUse() {
-        return window.inUse();
+        return partSubmitter == null ? 0 : partSubmitter.inUse(); // null while constructing
     }
 
     /** Submits whose response never came (link lost or response timeout), resubmitted or not. */
@@ -149,7 +146,10 @@ public final class SmppChannel {
     }
 
     public Future<Void> close() {
-        return onContext(() -> link.close().eventually(submitPool::close));
+        return onContext(() -> link.close().eventually(() -> {
+            partSubmitter.close();
+            return Future.succeededFuture();
+        }));
     }
 
     /** Parts go one after another, so a throttled part is retried before its successors are sent. */

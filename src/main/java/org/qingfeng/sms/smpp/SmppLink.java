@@ -55,7 +55,8 @@ final class SmppLink {
     private final List<Promise<Bound>> boundWaiters = new ArrayList<>();
 
     private List<AbortableSmppSession> sessions = List.of();
-    private Bound current;
+    /** Read by the submit loops; written on the context only. */
+    private volatile Bound current;
     private long generation;
     private int failedAttempts;
     private boolean closed = true;
@@ -87,7 +88,7 @@ final class SmppLink {
         return state;
     }
 
-    /** The current transmitter, or null while not bound. Channel context only. */
+    /** The current transmitter, or null while not bound. Any thread (the submit loops read it). */
     Bound current() {
         return current;
     }
