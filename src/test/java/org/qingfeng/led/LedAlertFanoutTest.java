@@ -152,6 +152,11 @@ class LedAlertFanoutTest {
         .put("target_screens", new JsonArray().add(LedClient.idOf(cred))).put("ttl_s", 600));
     HttpResponse<Buffer> with = viaA.poll(cred, null);
     assertThat(with.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("alert_id")).isEqualTo(alert.getLong("id"));
+    // Server B learns of the alert through LISTEN/NOTIFY: wait until it serves the same playlist,
+    // or its long-poll would (rightly) answer at once with the newer one.
+    for (int i = 0; i < 200 && !with.getHeader("ETag").equals(viaB.poll(cred, null).getHeader("ETag")); i++) {
+      sleep(25);
+    }
     Future<HttpResponse<Buffer>> held = viaB.pollAsync(cred, with.getHeader("ETag"), "?wait=20");
     awaitHeld(1);
     assertThat(viaA.admin(HttpMethod.DELETE, "/api/v1/led/alerts/" + alert.getLong("id"), null).statusCode()).isEqualTo(204);
@@ -159,6 +164,14 @@ class LedAlertFanoutTest {
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(after.bodyAsJsonObject().getBoolean("alert_active")).isFalse();
     assertThat(viaA.admin(HttpMethod.DELETE, "/api/v1/led/alerts/" + alert.getLong("id"), null).statusCode()).isEqualTo(404);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void awaitHeld(int n) {
