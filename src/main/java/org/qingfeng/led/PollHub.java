@@ -51,7 +51,8 @@ public final class PollHub {
       Playlist p = current.apply(e.getKey());
       for (Waiter w : e.getValue()) {
         if (p == null || !p.etag(w.plain).equals(w.etag)) {
-          w.finish(p == null ? null : p);
+          // null: the screen is gone or revoked; the waiter's timeout path answers that.
+          w.finish(p);
         }
       }
     }
