@@ -74,6 +74,8 @@ echo "alert fan-out: $FAN_CONNS long-polls over $FAN_SCREENS screens..."
 java -Xmx2g -cp target/qingfeng.jar scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" | tee "$WORK/fanout.txt"
 FAN_MS=$(sed -n 's/.*FANOUT_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
 FAN_OK=$(sed -n 's/.*FANOUT_OK=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
+WAKE=$(grep -o 'answered [0-9]* long-polls with changed playlists in [0-9]* ms' "$WORK/server.log" | tail -1 || true)
+echo "server: ${WAKE:-no wake-up logged}"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 BRANCH=$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo "?")
@@ -97,7 +99,8 @@ Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD
 | bare Vert.x hello | $HELLO_RPS | $(pct "$WORK/hello.txt" 50%) | $(pct "$WORK/hello.txt" 90%) | $(pct "$WORK/hello.txt" 99%) | $(non3xx "$WORK/hello.txt") |
 | ratio | **$RATIO** | | | | |
 
-Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent.
+Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
+(server log: ${WAKE:-no wake-up logged}; that is compiling the playlists and queueing the answers, before they are written).
 
 Targets: ratio >= 0.7, p99 <= 20 ms; fan-out to 10,000 long-polls < 1,000 ms.
 MD

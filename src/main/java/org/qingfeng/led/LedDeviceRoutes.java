@@ -90,7 +90,13 @@ public final class LedDeviceRoutes {
     }
     PollHub.Waiter w = runtime.hub().hold(screen.id, p.etag(plain), plain, wait * 1000L,
         changed -> send(ctx, changed, plain), () -> {
-          Playlist now = runtime.playlist(screen, Instant.now());
+          Screen current = runtime.screen(screen.id);
+          if (current == null || !current.active() || !java.util.Arrays.equals(current.secretSha256, screen.secretSha256)) {
+            // Revoked or rotated while waiting: the held credential is no longer valid.
+            ctx.fail(Problem.unauthorized("the screen was revoked or its secret rotated"));
+            return;
+          }
+          Playlist now = runtime.playlist(current, Instant.now());
           if (now.etag(plain).equals(p.etag(plain))) {
             notModified(ctx, now, plain);
           } else {

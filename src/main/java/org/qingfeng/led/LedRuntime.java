@@ -132,10 +132,14 @@ public final class LedRuntime {
   /** Answers held polls whose playlist changed (content, alerts, a passing expiry or midnight). */
   public void wakeWaiters() {
     Instant now = Instant.now();
-    hub.wake(id -> {
+    long t0 = System.nanoTime();
+    int woken = hub.wake(id -> {
       Screen s = screen(id);
       return s == null || !s.active() ? null : playlist(s, now);
     });
+    if (woken >= 100) {
+      LOG.info("answered {} long-polls with changed playlists in {} ms", woken, (System.nanoTime() - t0) / 1_000_000);
+    }
   }
 
   /** When the earliest live alert expires, playlists change: reload alerts then. */

@@ -85,10 +85,10 @@ public final class PlaylistCompiler {
         .put("valid_until", iso(validUntil, zone))
         .put("alert_active", alertActive)
         .put("items", new JsonArray(new ArrayList<>(entries)));
-    byte[] contentDigest = sha256(body.encode().getBytes(StandardCharsets.UTF_8));
-    int nextPoll = nextPollSeconds(screen, contentDigest);
-    body.put("next_poll_s", nextPoll);
-    Buffer json = Buffer.buffer(body.encode());
+    String encoded = body.encode();
+    int nextPoll = nextPollSeconds(screen, sha256(encoded.getBytes(StandardCharsets.UTF_8)));
+    // next_poll_s follows from the content, so it is appended rather than encoding twice.
+    Buffer json = Buffer.buffer(encoded.substring(0, encoded.length() - 1) + ",\"next_poll_s\":" + nextPoll + "}");
     Buffer text = Buffer.buffer(String.join("\n", lines) + (lines.isEmpty() ? "" : "\n"));
     return new Playlist(screen.id, snap.generation, validUntil, nextPoll, json, etag("j", json), text, etag("t", text));
   }

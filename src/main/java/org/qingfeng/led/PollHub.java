@@ -2,6 +2,9 @@ package org.qingfeng.led;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,19 +45,28 @@ public final class PollHub {
     return w;
   }
 
-  /** Answers every waiter whose screen's playlist now differs from what it holds. */
-  public void wake(LongFunction<Playlist> current) {
+  /**
+   * Answers every waiter whose screen's playlist now differs from what it holds (null: the
+   * screen is gone or revoked; the waiter's timeout path answers that). Waiters are answered in
+   * one task per event loop, not one task each. Returns how many were answered.
+   */
+  public int wake(LongFunction<Playlist> current) {
+    Map<Context, List<Runnable>> byContext = new HashMap<>();
+    int n = 0;
     for (Map.Entry<Long, Set<Waiter>> e : byScreen.entrySet()) {
       if (e.getValue().isEmpty()) {
         continue;
       }
       Playlist p = current.apply(e.getKey());
       for (Waiter w : e.getValue()) {
-        if (p == null || !p.etag(w.plain).equals(w.etag)) {
-          w.finish(p == null ? null : p);
+        if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
+          byContext.computeIfAbsent(w.context, k -> new ArrayList<>()).add(() -> w.deliver(p));
+          n++;
         }
       }
     }
+    byContext.forEach((ctx, tasks) -> ctx.runOnContext(v -> tasks.forEach(Runnable::run)));
+    return n;
   }
 
   public final class Waiter {
@@ -78,18 +90,27 @@ public final class PollHub {
 
     /** Ends the wait once, on the request's own context: with the new playlist, or null for a timeout. */
     void finish(Playlist changed) {
+      if (claim()) {
+        context.runOnContext(v -> deliver(changed));
+      }
+    }
+
+    /** True for the one caller that ends this wait. */
+    boolean claim() {
       if (!done.compareAndSet(false, true)) {
-        return;
+        return false;
       }
       remove();
-      context.runOnContext(v -> {
-        vertx.cancelTimer(timer);
-        if (changed == null) {
-          onTimeout.run();
-        } else {
-          onChange.accept(changed);
-        }
-      });
+      return true;
+    }
+
+    void deliver(Playlist changed) {
+      vertx.cancelTimer(timer);
+      if (changed == null) {
+        onTimeout.run();
+      } else {
+        onChange.accept(changed);
+      }
     }
 
     /** The client went away: forget it without answering. */

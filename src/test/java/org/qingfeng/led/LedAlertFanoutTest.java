@@ -150,7 +150,14 @@ class LedAlertFanoutTest {
     String cred = creds.get(0);
     JsonObject alert = viaA.adminOk(HttpMethod.POST, "/api/v1/led/alerts", new JsonObject().put("text", "暂时通知")
         .put("target_screens", new JsonArray().add(LedClient.idOf(cred))).put("ttl_s", 600));
-    HttpResponse<Buffer> with = viaA.poll(cred, null);
+    assertThat(viaA.poll(cred, null).bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("alert_id"))
+        .isEqualTo(alert.getLong("id"));
+    // Server B learns of the alert through NOTIFY, a moment later: hold there once it shows it.
+    HttpResponse<Buffer> with = viaB.poll(cred, null);
+    for (int i = 0; i < 100 && !with.bodyAsJsonObject().getBoolean("alert_active"); i++) {
+      Http.await(viaB.vertx.timer(20));
+      with = viaB.poll(cred, null);
+    }
     assertThat(with.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("alert_id")).isEqualTo(alert.getLong("id"));
     // Server B learns of the alert through LISTEN/NOTIFY: wait until it serves the same playlist,
     // or its long-poll would (rightly) answer at once with the newer one.

@@ -124,7 +124,14 @@ class LedPollTest {
     String cred2 = id + "." + rotated.getString("secret");
     assertThat(led.poll(cred2, null).statusCode()).isEqualTo(200);
 
+    // A long-poll held while the screen is revoked is answered 401 at once.
+    String etag = led.poll(cred2, null).getHeader("ETag");
+    var held = led.pollAsync(cred2, etag, "?wait=30");
+    for (int i = 0; i < 100 && led.adminOk(HttpMethod.GET, "/api/v1/led/health", null).getInteger("long_polls_held_here") < 1; i++) {
+      Http.await(led.vertx.timer(20));
+    }
     assertThat(led.admin(HttpMethod.POST, "/api/v1/led/screens/" + id + "/revoke", null).statusCode()).isEqualTo(204);
+    assertThat(Http.await(held).statusCode()).isEqualTo(401);
     assertThat(led.poll(cred2, null).statusCode()).isEqualTo(401);
     JsonArray revoked = led.adminOk(HttpMethod.GET, "/api/v1/led/screens?status=revoked", null).getJsonArray("items");
     assertThat(revoked.stream().map(o -> ((JsonObject) o).getLong("id"))).contains(id);
