@@ -36,7 +36,14 @@ public final class OpsRoutes {
 
   /** The page and its script library, at the root. */
   public void mountRoot(Router root) {
-    root.get("/ops").handler(ctx -> ctx.redirect("/ops/"));
+    // Vert.x matches "/ops" for "/ops/" too: redirect only the bare path, or the page's relative URLs break.
+    root.get("/ops").handler(ctx -> {
+      if (ctx.request().path().equals("/ops")) {
+        ctx.redirect("/ops/");
+      } else {
+        ctx.next();
+      }
+    });
     root.get("/ops/vendor/*").handler(StaticHandler.create("META-INF/resources/webjars/chart.js/" + CHART_JS_VERSION + "/dist")
         .setMaxAgeSeconds(86_400));
     root.get("/ops/*").handler(StaticHandler.create("webroot/ops").setCachingEnabled(false));
