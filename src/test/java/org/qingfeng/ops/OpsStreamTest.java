@@ -189,6 +189,43 @@ class OpsStreamTest {
     }
   }
 
+  @Test
+  void metricsCarryTheDocumentedNamesAndThePageIsServedFromTheJar() throws Exception {
+    Thread.sleep(1500); // at least one collector tick
+    String metrics = http.get("/metrics", null).bodyAsString();
+    for (String name : List.of("qingfeng_ops_stream_clients", "qingfeng_ops_messages_total{outcome=\"delivered\"}",
+        "qingfeng_ops_delivery_rate", "qingfeng_ops_led_screens{state=\"offline\"}", "qingfeng_ops_alerts{kind=\"channel_unbound\"}",
+        "qingfeng_ops_stream_slow_disconnects_total", "qingfeng_ops_collect_duration_seconds_count", "qingfeng_smpp_bound{channel=\"sim\"}",
+        "qingfeng_smpp_window_in_use{channel=\"sim\"}")) {
+      assertThat(metrics).as("metric %s", name).contains(name);
+    }
+    HttpResponse<Buffer> page = http.get("/ops/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.bodyAsString()).contains("vendor/chart.umd.js").doesNotContain("campaign_id");
+    HttpResponse<Buffer> chart = http.get("/ops/vendor/chart.umd.js", null);
+    assertThat(chart.statusCode()).isEqualTo(200);
+    assertThat(chart.bodyAsString()).contains("Chart.js v" + OpsRoutes.CHART_JS_VERSION);
+    HttpResponse<Buffer> bare = http.get("/ops", null); // redirected to /ops/ (the client follows)
+    assertThat(bare.statusCode()).isEqualTo(200);
+    assertThat(bare.bodyAsString()).contains("ops.js");
+  }
+
+  @Test
+  void theGrafanaDashboardUsesOnlyDocumentedMetricNames() throws Exception {
+    String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("conf/grafana/qingfeng-dashboard.json"));
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    JsonObject json = new JsonObject(dashboard);
+    assertThat(json.getJsonArray("panels")).isNotEmpty();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("qingfeng_[a-z_]+").matcher(dashboard);
+    int names = 0;
+    while (m.find()) {
+      String name = m.group().replaceAll("_bucket$", "");
+      assertThat(readme).as("README documents %s", name).contains(name);
+      names++;
+    }
+    assertThat(names).isGreaterThan(10);
+  }
+
   private static double gauge(String name) {
     Gauge g = server.registry().find(name).gauge();
     return g == null ? -1 : g.value();
