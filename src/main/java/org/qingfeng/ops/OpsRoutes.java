@@ -53,6 +53,13 @@ public final class OpsRoutes {
     HttpServerResponse response = ctx.response();
     SseClient client = new SseClient(ctx.vertx().getOrCreateContext(), response, ctx.request().connection(),
         slowClientMs, clientBufferBytes, metrics::slowDisconnect);
+    // The first event reaches the client in a later task of this event loop, after the headers below.
+    if (!stream.register(client)) {
+      ctx.fail(Problem.unavailable("this instance serves its maximum of ops stream clients; try another or later"));
+      return;
+    }
+    response.closeHandler(v -> stream.unregister(client));
+    capKernelSendBuffer(ctx);
     response.setChunked(true)
         .setWriteQueueMaxSize(clientBufferBytes)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -60,12 +67,6 @@ public final class OpsRoutes {
         // Not compressed: a compressor may hold events back; and proxies must not buffer them.
         .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("X-Accel-Buffering", "no");
-    capKernelSendBuffer(ctx);
-    if (!stream.register(client)) {
-      ctx.fail(Problem.unavailable("this instance serves its maximum of ops stream clients; try another or later"));
-      return;
-    }
-    response.closeHandler(v -> stream.unregister(client));
     response.write("retry: 3000\n\n");
   }
 
