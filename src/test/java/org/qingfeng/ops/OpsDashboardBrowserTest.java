@@ -97,13 +97,14 @@ class OpsDashboardBrowserTest {
     browser.findElement(By.id("signin-button")).click();
     wait.until(d -> d.findElement(By.id("dashboard")).isDisplayed());
     wait.until(d -> "实时".equals(d.findElement(By.id("conn")).getText()));
-    wait.until(d -> d.findElements(By.cssSelector("#channels td.state-BOUND")).size() == 1);
+    wait.until(d -> ((Number) browser.executeScript("return document.querySelectorAll('#channels td.state-BOUND').length")).intValue() == 1);
 
     long campaign = OpsTestKit.blast(http, server.pool(), operator, approver, "ops-browser", 3_000_000, 4000, 200);
-    By delivered = By.cssSelector("[data-campaign-id='" + campaign + "'] b[data-stage='delivered']");
-    wait.withTimeout(Duration.ofSeconds(60)).until(d -> !d.findElements(delivered).isEmpty() && count(d.findElement(delivered).getText()) > 0);
-    long first = count(browser.findElement(delivered).getText());
-    wait.until(d -> count(d.findElement(delivered).getText()) > first);
+    // The page re-renders every second: read numbers in one script call, never through a held element.
+    String delivered = "[data-campaign-id='" + campaign + "'] b[data-stage='delivered']";
+    wait.withTimeout(Duration.ofSeconds(60)).until(d -> number(delivered) > 0);
+    long first = number(delivered);
+    wait.until(d -> number(delivered) > first);
 
     // The chart draws: points above zero, and pixels on the canvas.
     JavascriptExecutor js = browser;
@@ -117,7 +118,7 @@ class OpsDashboardBrowserTest {
     // Page numbers follow GET /campaigns/{id}/stats: what the API showed, the page shows within about two ticks.
     JsonObject rest = http.get("/api/v1/campaigns/" + campaign + "/stats", viewer).bodyAsJsonObject();
     long restDelivered = rest.getJsonObject("by_status").getLong("delivered");
-    wait.withTimeout(Duration.ofSeconds(3)).until(d -> count(d.findElement(delivered).getText()) >= restDelivered);
+    wait.withTimeout(Duration.ofSeconds(3)).until(d -> number(delivered) >= restDelivered);
 
     // 1366x768: panels do not overlap and nothing scrolls sideways.
     @SuppressWarnings("unchecked")
@@ -144,8 +145,10 @@ class OpsDashboardBrowserTest {
         StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static long count(String text) {
-    String digits = text.replaceAll("[^0-9]", "");
+  /** The number shown by the element matching {@code css}, or -1 when there is none yet. */
+  private static long number(String css) {
+    Object text = browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css);
+    String digits = text == null ? "" : text.toString().replaceAll("[^0-9]", "");
     return digits.isEmpty() ? -1 : Long.parseLong(digits);
   }
 
