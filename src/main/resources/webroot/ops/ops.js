@@ -191,7 +191,7 @@
     if (!state.channels.length) {
       const tr = el('tr');
       const td = el('td', 'empty', t('noChannels'));
-      td.colSpan = 6;
+      td.colSpan = 7;
       tr.append(td);
       body.append(tr);
       return;
@@ -199,7 +199,8 @@
     state.channels.forEach((c) => {
       const tr = el('tr');
       tr.append(el('td', null, c.name), el('td', 'state-' + c.state, c.state), el('td', null, c.window_in_use + ' / ' + c.window),
-        el('td', null, num(c.current_parts_per_second)), el('td', null, c.throttled ? t('yes') + ' (' + c.throttled_recent + ')' : t('no')),
+        el('td', null, num(c.submits_per_second)),
+        el('td', null, c.current_parts_per_second ? num(c.current_parts_per_second) : t('unlimited')), el('td', null, c.throttled ? t('yes') + ' (' + c.throttled_recent + ')' : t('no')),
         el('td', null, c.latency_ms === null ? '–' : c.latency_ms + ' ms'));
       body.append(tr);
     });

@@ -38,7 +38,7 @@ final class OpsSources {
   private final Supplier<SmsChannels> channels;
   private final LedHealth led;
   private final MeterRegistry registry;
-  /** Per channel: response-latency count and total ms, and throttled count, at the previous read. */
+  /** Per channel at the previous read: response-latency count and total ms, throttled, submits, time in s. */
   private final Map<String, double[]> previousMeters = new HashMap<>();
 
   OpsSources(CampaignStore campaigns, LedgerStore ledger, ReceiptQueries receipts, Supplier<SmsChannels> channels,
@@ -132,8 +132,12 @@ final class OpsSources {
       double totalMs = latency == null ? 0 : latency.totalTime(TimeUnit.MILLISECONDS);
       double throttled = registry.find("qingfeng.smpp.throttled").tag("channel", name).counters().stream()
           .mapToDouble(Counter::count).sum();
-      double[] prev = previousMeters.getOrDefault(name, new double[] {count, totalMs, throttled});
-      previousMeters.put(name, new double[] {count, totalMs, throttled});
+      double submits = registry.find("qingfeng.smpp.submits").tag("channel", name).counters().stream()
+          .mapToDouble(Counter::count).sum();
+      double nowS = System.nanoTime() / 1e9;
+      double[] prev = previousMeters.getOrDefault(name, new double[] {count, totalMs, throttled, submits, nowS});
+      previousMeters.put(name, new double[] {count, totalMs, throttled, submits, nowS});
+      double seconds = nowS - prev[4];
       double answered = count - prev[0];
       long throttledNow = Math.round(throttled - prev[2]);
       out.add(new JsonObject()
@@ -142,7 +146,10 @@ final class OpsSources {
           .put("window", ch.config().window)
           .put("window_in_use", ch.windowInUse())
           .put("configured_parts_per_second", ch.config().partsPerSecond)
+          // The rate the token bucket allows now (0 = unlimited; under the configured one after throttling)...
           .put("current_parts_per_second", Math.round(ch.currentRate() * 10) / 10.0)
+          // ...and the submit_sm answered per second since the previous read.
+          .put("submits_per_second", seconds > 0 ? Math.round((submits - prev[3]) / seconds * 10) / 10.0 : 0.0)
           .put("throttled", throttledNow > 0)
           .put("throttled_recent", throttledNow)
           .put("throttled_total", Math.round(throttled))

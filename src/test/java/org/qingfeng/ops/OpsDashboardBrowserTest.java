@@ -105,6 +105,7 @@ class OpsDashboardBrowserTest {
     wait.withTimeout(Duration.ofSeconds(60)).until(d -> number(delivered) > 0);
     long first = number(delivered);
     wait.until(d -> number(delivered) > first);
+    wait.until(d -> number("#channels tr td:nth-child(4)") > 0); // the channel's submits per second
 
     // The chart draws: points above zero, and pixels on the canvas.
     JavascriptExecutor js = browser;
