@@ -45,6 +45,9 @@ import org.qingfeng.led.PlaySinkVerticle;
 import org.qingfeng.led.RuleImporter;
 import org.qingfeng.ops.HealthRoutes;
 import org.qingfeng.ops.MetricsRoutes;
+import org.qingfeng.ops.OpsRoutes;
+import org.qingfeng.ops.OpsWiring;
+import org.qingfeng.led.LedHealth;
 import org.qingfeng.ops.ReadinessCheck;
 import java.util.concurrent.atomic.AtomicReference;
 import org.qingfeng.campaign.dispatch.SmppSmsGateway;
@@ -82,6 +85,7 @@ final class AppServices {
   private final LedPlayStore ledPlays;
   private final LedRuntime ledRuntime;
   private final PlayPublisher playPublisher;
+  private final OpsWiring ops;
 
   AppServices(Vertx vertx, QingfengConfig config, Pool pool, KafkaAdminClient kafkaAdmin,
       PrometheusMeterRegistry registry, Topics topics, Infrastructure infra, Supplier<String> notReadyReason,
@@ -109,6 +113,10 @@ final class AppServices {
       // jsoniter builds its PlayRecord codec on first use (1-4 s): here, on the boot thread, not an event loop.
       PlayRecord.warmUpCodec();
     }
+    this.ops = new OpsWiring(new OpsWiring.Settings(config.opsDeliveryRateAlertPercent,
+        config.opsDeliveryRateAlertMinOutcomes, config.opsChannelUnboundAlertS, config.opsStreamMaxClients,
+        config.opsStreamClientBufferBytes, config.opsStreamSlowClientMs), campaigns.store(), campaigns.ledger(),
+        new ReceiptQueries(pool), smsChannels::get, new LedHealth(ledStore, ledRuntime), registry);
     // Built here, on the boot thread: the Kafka client's constructor blocks for a while.
     this.playPublisher = config.hasRole(QingfengConfig.Role.LED)
         ? new PlayPublisher(vertx, infra.kafkaBootstrap(), topics.ledPlays, config.ledPlaysMaxInflight) : null;
@@ -121,7 +129,7 @@ final class AppServices {
   Router router() {
     RouterAssembly assembly = new RouterAssembly(config.bodyLimit)
         .apiGuard(new AuditHandler(audit))
-        .apiGuard(new AuthHandler(tokens))
+        .apiGuard(new AuthHandler(tokens, java.util.Set.of(OpsRoutes.STREAM_PATH)))
         .api(new TokenRoutes(tokens)::mount)
         .api(new AuditRoutes(audit)::mount)
         .api(new SmsPreviewRoutes(smsEncoder())::mount)
@@ -140,7 +148,9 @@ final class AppServices {
         .streamedBody(LedContentRoutes.IMPORT_PATH_REGEX)
         .api(new LedScreenRoutes(ledStore, ledRuntime)::mount)
         .api(new LedContentRoutes(ledContent, ledRuntime, new RuleImporter(pool, ledRuntime, config.uploadLimit))::mount)
-        .api(new LedAlertRoutes(ledContent, ledPlays, ledRuntime)::mount);
+        .api(new LedAlertRoutes(ledContent, ledPlays, ledRuntime)::mount)
+        .api(ops.routes()::mountApi)
+        .root(ops.routes()::mountRoot);
     if (playPublisher != null) {
       assembly.root(new LedDeviceRoutes(ledRuntime, ledStore, new PlayIntake(ledRuntime, ledPlays, playPublisher))::mount);
     }
@@ -191,6 +201,10 @@ final class AppServices {
     if (config.hasRole(QingfengConfig.Role.SINK)) {
       deployed = deployed.compose(v -> vertx.deployVerticle(new PlaySinkVerticle(ledPlays, infra.kafkaBootstrap(),
           topics.ledPlays, topics.dlq, topics.ledPlays + ".sink"))).mapEmpty();
+    }
+    if (config.hasRole(QingfengConfig.Role.API)) {
+      // The one collector behind /api/v1/ops/stream and the qingfeng_ops_* meters.
+      deployed = deployed.compose(v -> ops.deployCollector(vertx));
     }
     return deployed;
   }

@@ -116,4 +116,12 @@ final class CampaignWiring {
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSettings.producer(infra.kafkaBootstrap(), clientId));
     return new OutboundPublisher(vertx, producer, topics.smsOutbound, hooks.clock);
   }
+
+  org.qingfeng.campaign.CampaignStore store() {
+    return store;
+  }
+
+  org.qingfeng.campaign.LedgerStore ledger() {
+    return ledger;
+  }
 }

@@ -76,6 +76,12 @@ public final class QingfengConfig {
   public final int ledPlaysMaxInflight;
   public final int ledTextMaxChars;
   public final int ledPlayClockSkewS;
+  public final int opsDeliveryRateAlertPercent;
+  public final int opsDeliveryRateAlertMinOutcomes;
+  public final int opsChannelUnboundAlertS;
+  public final int opsStreamMaxClients;
+  public final int opsStreamClientBufferBytes;
+  public final int opsStreamSlowClientMs;
 
   private QingfengConfig(ConfigSource s, Map<String, String> env) {
     this.source = s;
@@ -176,6 +182,12 @@ public final class QingfengConfig {
     this.ledPlaysMaxInflight = s.integer("led.plays-max-inflight", 1, 10_000_000);
     this.ledTextMaxChars = s.integer("led.text-max-chars", 1, 100_000);
     this.ledPlayClockSkewS = s.integer("led.play-clock-skew-s", 0, 86_400);
+    this.opsDeliveryRateAlertPercent = s.integer("ops.delivery-rate-alert-percent", 0, 100);
+    this.opsDeliveryRateAlertMinOutcomes = s.integer("ops.delivery-rate-alert-min-outcomes", 1, 100_000_000);
+    this.opsChannelUnboundAlertS = s.integer("ops.channel-unbound-alert-s", 1, 86_400);
+    this.opsStreamMaxClients = s.integer("ops.stream.max-clients", 1, 100_000);
+    this.opsStreamClientBufferBytes = s.integer("ops.stream.client-buffer-bytes", 1024, 64 * 1024 * 1024);
+    this.opsStreamSlowClientMs = s.integer("ops.stream.slow-client-ms", 1000, 600_000);
     if (ledOfflineGraceS * 1000L < ledLastSeenFlushMs) {
       throw new ConfigException("led.offline-grace-s", "must cover led.last-seen-flush-ms, or polling screens look offline between flushes");
     }

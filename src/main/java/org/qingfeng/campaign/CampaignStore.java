@@ -178,6 +178,14 @@ public final class CampaignStore {
         .map(CampaignStore::campaigns);
   }
 
+  /** Campaigns that finished (completed, cancelled, expired) at or after {@code since}, latest first. */
+  public Future<List<Campaign>> finishedSince(Instant since, int limit) {
+    return pool.preparedQuery(SELECT + "WHERE status IN ('completed', 'cancelled', 'expired') AND finished_at >= $1 "
+            + "ORDER BY finished_at DESC LIMIT $2")
+        .execute(Tuple.of(Campaign.odt(since), limit))
+        .map(CampaignStore::campaigns);
+  }
+
   /** After a takeover, the previous scheduler may have committed pages it never produced: produce them again. */
   public Future<Integer> requeueAllRunning() {
     return pool.query("UPDATE campaign SET requeue = true WHERE status = 'running'").execute().map(RowSet::rowCount);

@@ -1,11 +1,9 @@
 package org.qingfeng.led;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.Set;
 import org.qingfeng.auth.Role;
@@ -135,27 +133,7 @@ public final class LedScreenRoutes {
 
   /** Online/offline counts and the offline list: offline = not seen for 1.1 x poll interval + grace. */
   private void health(RoutingContext ctx) {
-    Instant now = Instant.now();
-    int grace = runtime.settings().offlineGraceS;
-    store.countByStatus().compose(counts -> store.activeScreensSeen().map(rows -> {
-      JsonArray offline = new JsonArray();
-      int online = 0;
-      for (Row r : rows) {
-        long id = r.getLong("id");
-        Long local = runtime.unflushedSeen(id);
-        Instant db = LedStore.instant(r.getOffsetDateTime("last_seen_at"));
-        Instant seen = local == null ? db : (db == null || local > db.toEpochMilli() ? Instant.ofEpochMilli(local) : db);
-        if (Offline.isOffline(seen, r.getInteger("poll_interval_s"), grace, now)) {
-          offline.add(new JsonObject().put("screen_id", id).put("name", r.getString("name"))
-              .put("last_seen_at", seen == null ? null : seen.toString())
-              .put("silent_s", seen == null ? null : (now.toEpochMilli() - seen.toEpochMilli()) / 1000));
-        } else {
-          online++;
-        }
-      }
-      return new JsonObject().put("active", rows.size()).put("online", online).put("offline", offline.size())
-          .put("pending", counts.getOrDefault("pending", 0L)).put("revoked", counts.getOrDefault("revoked", 0L))
-          .put("long_polls_held_here", runtime.hub().size()).put("offline_screens", offline);
-    })).onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail);
+    new LedHealth(store, runtime).check(Instant.now(), Integer.MAX_VALUE)
+        .onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail);
   }
 }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Shapes raw statistics counters into the API's JSON. */
-final class StatsJson {
+public final class StatsJson {
   private StatsJson() {
   }
 
@@ -48,7 +48,7 @@ final class StatsJson {
   }
 
   /** Counts by status, delivery rate, latency percentiles and errors of one channel (null: all). */
-  static JsonObject summary(ReceiptQueries.Stats s, String channel) {
+  public static JsonObject summary(ReceiptQueries.Stats s, String channel) {
     Map<String, Long> byStatus = new LinkedHashMap<>();
     MessageState.STATUSES.forEach(st -> byStatus.put(st, 0L));
     long total = 0;
