@@ -18,21 +18,24 @@ public final class TokenStore {
     this.pool = pool;
   }
 
+  /**
+   * One read per request. last_used_at is refreshed at most once a minute per token, in a
+   * separate fire-and-forget statement, so the lookup never waits on a write.
+   */
   public Future<Optional<Principal>> findActive(String token) {
+    Buffer digest = Buffer.buffer(Tokens.sha256(token));
     return pool.preparedQuery(
-            "UPDATE api_token SET last_used_at = now() "
-                + "WHERE token_sha256 = $1 AND revoked_at IS NULL "
-                + "AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') "
-                + "RETURNING id")
-        .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token))))
-        .compose(ignored -> pool.preparedQuery(
-                "SELECT id, name, role FROM api_token WHERE token_sha256 = $1 AND revoked_at IS NULL")
-            .execute(Tuple.of(Buffer.buffer(Tokens.sha256(token)))))
+            "SELECT id, name, role, last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale "
+                + "FROM api_token WHERE token_sha256 = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(digest))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.<Principal>empty();
           }
           Row r = rows.iterator().next();
+          if (r.getBoolean("stale")) {
+            pool.preparedQuery("UPDATE api_token SET last_used_at = now() WHERE id = $1").execute(Tuple.of(r.getLong("id")));
+          }
           return Role.parse(r.getString("role")).map(role -> new Principal(r.getLong("id"), r.getString("name"), role));
         });
   }
