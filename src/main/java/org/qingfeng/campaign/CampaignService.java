@@ -1,5 +1,6 @@
 package org.qingfeng.campaign;
 
+import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -112,7 +113,7 @@ public final class CampaignService {
     }
     for (String p : phones) {
       if (!Phones.validE164(p)) {
-        return Future.failedFuture(Problem.unprocessable("'" + Phones.mask(p) + "' is not a valid E.164 number (e.g. +8613812345678)"));
+        return Future.failedFuture(Problem.unprocessable("'" + PhoneMask.mask(p) + "' is not a valid E.164 number (e.g. +8613812345678)"));
       }
     }
     if (gateway == null) {
@@ -145,7 +146,7 @@ public final class CampaignService {
         results.add(new JsonObject().put("phone", phones.get(i)).put("status", r.status.name().toLowerCase())
             .put("error", r.error));
       }
-      String detail = results.stream().map(o -> Phones.mask(((JsonObject) o).getString("phone")) + " "
+      String detail = results.stream().map(o -> PhoneMask.mask(((JsonObject) o).getString("phone")) + " "
           + ((JsonObject) o).getString("status")).collect(Collectors.joining(", "));
       return store.recordEvent(c.id, "test_send", who, detail, clock.instant())
           .map(v -> new JsonObject().put("campaign_id", c.id).put("results", results));

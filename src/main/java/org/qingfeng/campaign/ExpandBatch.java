@@ -1,5 +1,6 @@
 package org.qingfeng.campaign;
 
+import org.qingfeng.sms.PhoneMask;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import org.qingfeng.sms.encoding.SmsEncoder;
@@ -84,7 +85,7 @@ final class ExpandBatch {
       body = text.render(new AudienceContact(id, phone, r.getString(2), r.getString(3), r.getString(4)));
       count = encoder.parts(body);
     } catch (SmsTextException | RuntimeException e) {
-      LOG.warn("campaign {}: no text for contact {} ({}): {}", campaignId, id, Phones.mask(phone), e.getMessage());
+      LOG.warn("campaign {}: no text for contact {} ({}): {}", campaignId, id, PhoneMask.mask(phone), e.getMessage());
       invalid++;
       return;
     }

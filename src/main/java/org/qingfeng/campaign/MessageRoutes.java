@@ -1,5 +1,6 @@
 package org.qingfeng.campaign;
 
+import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,7 +52,7 @@ public final class MessageRoutes {
         String[] smsc = r.getArrayOfStrings("smsc_ids");
         items.add(new JsonObject().put("id", r.getLong("id")).put("campaign_id", r.getLong("campaign_id"))
             .put("contact_id", r.getLong("contact_id"))
-            .put("phone", mask ? Phones.mask(r.getString("phone")) : r.getString("phone"))
+            .put("phone", mask ? PhoneMask.mask(r.getString("phone")) : r.getString("phone"))
             .put("text", r.getString("text")).put("parts", r.getInteger("parts")).put("status", r.getString("status"))
             .put("attempts", r.getInteger("attempts")).put("outcome_unknown", r.getInteger("outcome_unknown"))
             .put("smsc_ids", smsc == null ? null : new JsonArray(Arrays.asList(smsc))).put("error", r.getString("error"))

@@ -1,5 +1,6 @@
 package org.qingfeng.contacts;
 
+import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.qingfeng.auth.Principal;
-import org.qingfeng.contacts.PhoneMask;
+import org.qingfeng.sms.PhoneMask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

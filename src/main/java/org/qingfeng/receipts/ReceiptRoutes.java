@@ -13,7 +13,7 @@ import org.qingfeng.auth.Principal;
 import org.qingfeng.auth.Role;
 import org.qingfeng.auth.RoleGuard;
 import org.qingfeng.http.Problem;
-import org.qingfeng.sms.smpp.PhoneMask;
+import org.qingfeng.sms.PhoneMask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package org.qingfeng.sim;
 
+import org.qingfeng.sms.PhoneMask;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.SubmitSm;
 import org.qingfeng.sms.encoding.SmsDecoder;

@@ -1,5 +1,6 @@
 package org.qingfeng.sim;
 
+import org.qingfeng.sms.PhoneMask;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;

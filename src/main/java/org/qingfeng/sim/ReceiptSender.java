@@ -1,5 +1,6 @@
 package org.qingfeng.sim;
 
+import org.qingfeng.sms.PhoneMask;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;

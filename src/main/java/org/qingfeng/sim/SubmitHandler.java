@@ -1,5 +1,6 @@
 package org.qingfeng.sim;
 
+import org.qingfeng.sms.PhoneMask;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;

@@ -5,7 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.Optional;
 
-/** E.164 normalisation (libphonenumber) and masking for logs and viewers. */
+/** E.164 normalisation (libphonenumber). */
 public final class PhoneNumbers {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
 
@@ -25,15 +25,4 @@ public final class PhoneNumbers {
     }
   }
 
-  /** 138****5678 style: keeps the first three and last four digits of the national number. */
-  public static String mask(String number) {
-    if (number == null) {
-      return null;
-    }
-    String digits = number.startsWith("+86") ? number.substring(3) : number;
-    if (digits.length() <= 7) {
-      return "****" + digits.substring(Math.max(0, digits.length() - 2));
-    }
-    return digits.substring(0, 3) + "****" + digits.substring(digits.length() - 4);
-  }
 }

@@ -1,5 +1,6 @@
 package org.qingfeng.contacts;
 
+import org.qingfeng.sms.PhoneMask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package org.qingfeng.campaign.dispatch;
 
+import org.qingfeng.sms.PhoneMask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
@@ -167,7 +168,7 @@ final class ChunkSubmitter {
         break;
       default:
         unknown.increment();
-        LOG.warn("message {} to {}: outcome unknown ({})", m.id, Phones.mask(m.phone), r.error);
+        LOG.warn("message {} to {}: outcome unknown ({})", m.id, PhoneMask.mask(m.phone), r.error);
         if (settings.requeueOutcomeUnknown) {
           retryOrFail(m, result, r.error, true);
         } else {

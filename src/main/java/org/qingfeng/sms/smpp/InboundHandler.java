@@ -1,5 +1,6 @@
 package org.qingfeng.sms.smpp;
 
+import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Future;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AlertNotification;

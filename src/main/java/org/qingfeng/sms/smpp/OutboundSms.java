@@ -1,5 +1,6 @@
 package org.qingfeng.sms.smpp;
 
+import org.qingfeng.sms.PhoneMask;
 import java.util.Objects;
 
 /** One message to send: our id, an E.164 destination, the text, and optionally a sender override. */

@@ -1,5 +1,6 @@
 package org.qingfeng.sms.smpp;
 
+import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

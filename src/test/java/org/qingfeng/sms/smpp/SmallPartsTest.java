@@ -1,5 +1,6 @@
 package org.qingfeng.sms.smpp;
 
+import org.qingfeng.sms.PhoneMask;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.ResponseTimeoutException;

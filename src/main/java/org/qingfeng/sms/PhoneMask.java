@@ -1,10 +1,10 @@
-package org.qingfeng.contacts;
+package org.qingfeng.sms;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks phone numbers for logs, viewer responses and import rejections: the last four digits
+ * The one way phone numbers are masked, for logs, viewer responses and import rejections: the last four digits
  * and the leading part stay, the four digits before the last four become {@code ****}
  * ({@code 13812345678 -> 138****5678}, {@code +8613812345678 -> +86138****5678}).
  */
@@ -26,7 +26,7 @@ public final class PhoneMask {
     if (n < 8) {
       // Too short to keep a prefix and a suffix: keep at most the last two characters.
       int keep = Math.min(2, Math.max(0, n - 3));
-      return "*".repeat(n - keep) + s.substring(n - keep);
+      return "****" + s.substring(n - keep);
     }
     return s.substring(0, n - 8) + "****" + s.substring(n - 4);
   }
