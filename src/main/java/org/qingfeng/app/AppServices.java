@@ -74,6 +74,7 @@ final class AppServices {
   private final Supplier<String> notReadyReason;
   private final TokenStore tokens;
   private final AuditLog audit;
+  private final SmsEncoder smsEncoder;
   private final AtomicReference<SmsChannels> smsChannels = new AtomicReference<>();
   private final CampaignWiring campaigns;
   private final PhoneNumbers phoneNumbers;
@@ -100,7 +101,8 @@ final class AppServices {
     this.notReadyReason = notReadyReason;
     this.tokens = new TokenStore(pool);
     this.audit = new AuditLog(pool);
-    this.campaigns = new CampaignWiring(vertx, config, pool, registry, topics, infra, hooks,
+    this.smsEncoder = new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16);
+    this.campaigns = new CampaignWiring(vertx, config, pool, registry, topics, infra, hooks, smsEncoder,
         new SmppSmsGateway(smsChannels::get));
     this.phoneNumbers = new PhoneNumbers(config.contactsDefaultRegion);
     this.contacts = new ContactStore(pool);
@@ -141,7 +143,7 @@ final class AppServices {
             config.contactsImportMaxRows, config.contactsImportBatchSize)::mount)
         .api(new OptOutRoutes(optOuts, phoneNumbers)::mount)
         .api(new TemplateRoutes(new TemplateStore(pool), contacts,
-            new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16), config.smsMaxParts)::mount)
+            smsEncoder(), config.smsMaxParts)::mount)
         .api(new ReceiptRoutes(new ReceiptQueries(pool), new LedgerRecipients(pool))::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
         .root(new OpenApiRoutes()::mount)
@@ -160,8 +162,9 @@ final class AppServices {
     return assembly.build(vertx);
   }
 
+  /** The server's one encoder (stateless), built from sms.max-parts and sms.concat-reference-bits. */
   SmsEncoder smsEncoder() {
-    return new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16);
+    return smsEncoder;
   }
 
   Future<Void> deployRoleVerticles() {

@@ -44,7 +44,7 @@ final class CampaignWiring {
   private final SmsGateway channelGateway;
 
   CampaignWiring(Vertx vertx, QingfengConfig config, Pool pool, MeterRegistry registry, Topics topics,
-      Infrastructure infra, ServerHooks hooks, SmsGateway channelGateway) {
+      Infrastructure infra, ServerHooks hooks, SmsEncoder encoder, SmsGateway channelGateway) {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
@@ -56,7 +56,7 @@ final class CampaignWiring {
     this.ledger = new LedgerStore(pool);
     this.renderer = hooks.renderer != null ? hooks.renderer
         : new org.qingfeng.campaign.TemplateMessageRenderer(new org.qingfeng.contacts.template.TemplateStore(pool));
-    this.encoder = new SmsEncoder(config.smsMaxParts, config.smsConcatReferenceBits == 16);
+    this.encoder = encoder;
   }
 
   /** The SMPP channels, unless an embedding (a test) plugged in its own gateway. */

@@ -19,7 +19,7 @@ public final class RouterAssembly {
   private final List<Handler<RoutingContext>> apiGuards = new ArrayList<>();
   private final List<Consumer<Router>> apiMounts = new ArrayList<>();
   private final List<Consumer<Router>> rootMounts = new ArrayList<>();
-  private final List<String> streamedPaths = new ArrayList<>();
+  private final List<java.util.regex.Pattern> streamedPaths = new ArrayList<>();
   private final int bodyLimit;
 
   public RouterAssembly(int bodyLimit) {
@@ -46,7 +46,7 @@ public final class RouterAssembly {
 
   /** Paths (regex) whose bodies the handler streams itself, with its own larger limit. */
   public RouterAssembly streamedBody(String pathRegex) {
-    streamedPaths.add(pathRegex);
+    streamedPaths.add(java.util.regex.Pattern.compile(pathRegex));
     return this;
   }
 
@@ -62,7 +62,7 @@ public final class RouterAssembly {
       String path = ctx.request().path();
       if (!hasBody) {
         ctx.next();
-      } else if (streamedPaths.stream().anyMatch(path::matches)) {
+      } else if (streamedPaths.stream().anyMatch(p -> p.matcher(path).matches())) {
         StreamedBodies.prepare(ctx);
         ctx.next();
       } else {
