@@ -55,6 +55,8 @@ final class PartSubmitter {
         int notSent;
         int outcomeUnknown;
         long firstSentAt;
+        /** When the latest submit_sm of this part went out, on the bucket's clock. */
+        long lastSentNanos;
         Promise<PartOutcome> result;
 
         Attempt(OutboundSms sms, SmsPart part, int dataCoding) {
@@ -207,6 +209,7 @@ final class PartSubmitter {
             attempt.firstSentAt = System.currentTimeMillis();
         }
         long started = System.nanoTime();
+        attempt.lastSentNanos = bucket.now();
         try {
             String smscId = submitSm(bound.transmitter(), attempt);
             metrics.responseLatency(System.nanoTime() - started);
@@ -254,7 +257,7 @@ final class PartSubmitter {
             case THROTTLED, QUEUE_FULL -> {
                 metrics.throttled(commandStatus);
                 if (kind == SubmitFailure.THROTTLED) {
-                    bucket.throttled();
+                    bucket.throttled(attempt.lastSentNanos);
                 } else {
                     bucket.queueFull();
                 }

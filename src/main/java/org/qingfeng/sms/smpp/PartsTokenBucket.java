@@ -8,9 +8,12 @@ import java.util.function.LongSupplier;
  * reserves n parts and is told how long to wait. Reservations are granted in call order, so
  * waiting callers keep their order without a queue in here.
  *
- * <p>It adapts to the SMSC: {@link #throttled()} halves the effective rate (at most once per
- * {@value #SLOWDOWN_DEBOUNCE_MS} ms, because a whole window of responses says "throttled" at
- * once) and {@link #queueFull()} pauses all sending with a doubling backoff. Each quiet second
+ * <p>It adapts to the SMSC: {@link #throttled(long)} halves the effective rate, but only for a
+ * refusal of a part sent after the previous slow-down (a whole window of responses says
+ * "throttled" at once, and refusals of parts sent at the old rate say nothing about the new
+ * one; on a slow machine they trickle in for longer than any fixed debounce), and at most once
+ * per {@value #SLOWDOWN_DEBOUNCE_MS} ms. {@link #queueFull()} pauses all sending with a doubling
+ * backoff. Each quiet second
  * after that raises the rate by a quarter until it is back at the configured one.
  */
 public final class PartsTokenBucket {
@@ -30,7 +33,7 @@ public final class PartsTokenBucket {
     private double recoveryTarget;
     private long theoreticalArrival;
     private long pausedUntil;
-    private long lastSlowdown = Long.MIN_VALUE / 2;
+    private long lastSlowdown;
     private long lastRecoveryStep;
     private int consecutiveQueueFull;
     private long measureStart;
@@ -55,6 +58,7 @@ public final class PartsTokenBucket {
         this.theoreticalArrival = now;
         this.pausedUntil = now;
         this.measureStart = now;
+        this.lastSlowdown = now - 3_600 * NANOS_PER_SECOND; // "long ago", safe to subtract from
     }
 
     /** Reserves {@code parts} and returns how many nanoseconds the caller must wait before sending them. */
@@ -74,10 +78,18 @@ public final class PartsTokenBucket {
         return sendAt - now;
     }
 
-    /** The SMSC answered ESME_RTHROTTLED: halve the rate. */
-    public synchronized void throttled() {
+    /** Now on this bucket's clock, for stamping when a part was sent. */
+    public long now() {
+        return nanoClock.getAsLong();
+    }
+
+    /**
+     * The SMSC answered ESME_RTHROTTLED to a part sent at {@code sentAtNanos} (this bucket's
+     * clock): halve the rate, unless that part went out before the last slow-down.
+     */
+    public synchronized void throttled(long sentAtNanos) {
         long now = nanoClock.getAsLong();
-        if (now - lastSlowdown < SLOWDOWN_DEBOUNCE_MS * 1_000_000L) {
+        if (sentAtNanos - lastSlowdown < 0 || now - lastSlowdown < SLOWDOWN_DEBOUNCE_MS * 1_000_000L) {
             return;
         }
         lastSlowdown = now;

@@ -53,11 +53,15 @@ class PartsTokenBucketTest {
     @Test
     void throttledHalvesTheRateOncePerBurstOfRefusalsAndRecovers() {
         PartsTokenBucket bucket = new PartsTokenBucket(400, clock::get);
-        bucket.throttled();
-        bucket.throttled(); // same burst of throttled responses: ignored
+        long sentEarly = clock.get();
+        clock.addAndGet(1);
+        bucket.throttled(sentEarly);
+        bucket.throttled(sentEarly); // same burst of throttled responses: ignored
         assertThat(bucket.currentRate()).isEqualTo(200.0);
         clock.addAndGet(PartsTokenBucket.SLOWDOWN_DEBOUNCE_MS * 1_000_000L + 1);
-        bucket.throttled();
+        bucket.throttled(sentEarly); // sent at the old rate, refused late: says nothing about the new one
+        assertThat(bucket.currentRate()).isEqualTo(200.0);
+        bucket.throttled(clock.get());
         assertThat(bucket.currentRate()).isEqualTo(100.0);
         clock.addAndGet(SECOND);
         assertThat(bucket.currentRate()).isEqualTo(126.0);
@@ -72,7 +76,7 @@ class PartsTokenBucketTest {
             assertThat(bucket.reserve(1)).isLessThanOrEqualTo(0);
             clock.addAndGet(SECOND / 1_000); // 1000 parts/s
         }
-        bucket.throttled();
+        bucket.throttled(clock.get());
         assertThat(bucket.currentRate()).isBetween(450.0, 550.0);
         clock.addAndGet(30 * SECOND);
         assertThat(bucket.currentRate()).isEqualTo(0.0);
