@@ -86,6 +86,11 @@
     source = new EventSource('/api/v1/ops/stream?access_token=' + encodeURIComponent(token));
     source.addEventListener('open', () => setConn('live'));
     source.addEventListener('error', () => setConn('reconnecting'));
+    // The server ends the stream of a revoked token: back to the sign-in form, saying why.
+    source.addEventListener('revoked', () => {
+      signOut();
+      $('signin-error').textContent = t('badToken');
+    });
     source.addEventListener('snapshot', (e) => {
       state = JSON.parse(e.data);
       resetChart(state.series || []);

@@ -118,7 +118,7 @@ final class AppServices {
     this.ops = new OpsWiring(new OpsWiring.Settings(config.opsDeliveryRateAlertPercent,
         config.opsDeliveryRateAlertMinOutcomes, config.opsChannelUnboundAlertS, config.opsStreamMaxClients,
         config.opsStreamClientBufferBytes, config.opsStreamSlowClientMs), campaigns.store(), campaigns.ledger(),
-        new ReceiptQueries(pool), smsChannels::get, new LedHealth(ledStore, ledRuntime), registry);
+        new ReceiptQueries(pool), smsChannels::get, new LedHealth(ledStore, ledRuntime), tokens, registry);
     // Built here, on the boot thread: the Kafka client's constructor blocks for a while.
     this.playPublisher = config.hasRole(QingfengConfig.Role.LED)
         ? new PlayPublisher(vertx, infra.kafkaBootstrap(), topics.ledPlays, config.ledPlaysMaxInflight) : null;

@@ -22,6 +22,8 @@ public final class QingfengConfig {
   public final Set<Role> roles;
   public final String httpHost;
   public final int httpPort;
+  /** HTTP server verticle instances sharing the port (one per event loop they run on). */
+  public final int httpInstances;
   public final int bodyLimit;
   public final long uploadLimit;
   public final String postgresUrl;
@@ -99,6 +101,8 @@ public final class QingfengConfig {
     this.roles = parseRoles(s.string("roles"));
     this.httpHost = s.string("http.host");
     this.httpPort = s.integer("http.port", 0, 65535);
+    int instances = s.integer("http.instances", 0, 64);
+    this.httpInstances = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
     this.bodyLimit = s.integer("http.body-limit", 1024, 512 * 1024 * 1024);
     this.uploadLimit = s.longValue("http.upload-limit", 1024, 16L * 1024 * 1024 * 1024);
     this.postgresUrl = s.string("postgres.url");

@@ -113,9 +113,16 @@ public final class QingfengServer implements AutoCloseable {
     await(services.bootstrapSecrets(printer));
 
     if (config.hasRole(QingfengConfig.Role.API) || config.hasRole(QingfengConfig.Role.LED)) {
-      http = new HttpServerVerticle(config.httpHost, config.httpPort, services::router,
-          Duration.ofSeconds(config.shutdownGraceSeconds));
+      Duration grace = Duration.ofSeconds(config.shutdownGraceSeconds);
+      // Instances on one port share its listening socket; Vert.x spreads the connections over
+      // their event loops. A random port is shared only when asked for as a negative number.
+      int port = config.httpPort == 0 ? -1 : config.httpPort;
+      http = new HttpServerVerticle(config.httpHost, port, services::router, grace);
       await(vertx.deployVerticle(http));
+      if (config.httpInstances > 1) {
+        await(vertx.deployVerticle(() -> new HttpServerVerticle(config.httpHost, port, services::router, grace),
+            new io.vertx.core.DeploymentOptions().setInstances(config.httpInstances - 1)));
+      }
     }
     await(services.deployRoleVerticles());
     if (config.demo) {
@@ -126,8 +133,8 @@ public final class QingfengServer implements AutoCloseable {
     if (services.smsChannels() != null && services.smsChannels().simulated()) {
       embedded.add("smsc-simulator");
     }
-    LOG.info("Qingfeng ready in {} ms on http://{}:{} — embedded: {}; postgres {}; kafka {}",
-        (System.nanoTime() - t0) / 1_000_000, config.httpHost, httpPort(),
+    LOG.info("Qingfeng ready in {} ms on http://{}:{} ({} HTTP instances) — embedded: {}; postgres {}; kafka {}",
+        (System.nanoTime() - t0) / 1_000_000, config.httpHost, httpPort(), http == null ? 0 : config.httpInstances,
         embedded.isEmpty() ? "none" : String.join(", ", embedded),
         infra.postgres().display(), infra.kafkaBootstrap());
   }

@@ -40,6 +40,20 @@ public final class TokenStore {
         });
   }
 
+  /** Which of these token ids are still valid (not revoked): one read for any number of ids. */
+  public Future<java.util.Set<Long>> activeAmong(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    return pool.preparedQuery("SELECT id FROM api_token WHERE id = ANY($1) AND revoked_at IS NULL")
+        .execute(Tuple.of(ids.toArray(new Long[0])))
+        .map(rows -> {
+          java.util.Set<Long> active = new java.util.HashSet<>();
+          rows.forEach(r -> active.add(r.getLong(0)));
+          return active;
+        });
+  }
+
   /** Stores a token's digest; returns its id. */
   public Future<Long> insert(String name, Role role, String token, Long createdBy) {
     return pool.preparedQuery(

@@ -27,6 +27,7 @@ public final class OpsCollector extends VerticleBase {
   private final OpsAlerts alerts;
   private final OpsStream stream;
   private final OpsMetrics metrics;
+  private final RevokedTokenCheck revokedTokens;
   private final Deque<JsonObject> series = new ArrayDeque<>();
   private JsonObject previous;
   private long previousAt;
@@ -35,7 +36,9 @@ public final class OpsCollector extends VerticleBase {
   private long timer = -1;
   private long lastFailureLog;
 
-  OpsCollector(OpsSources sources, OpsAlerts alerts, OpsStream stream, OpsMetrics metrics) {
+  OpsCollector(OpsSources sources, OpsAlerts alerts, OpsStream stream, OpsMetrics metrics,
+      RevokedTokenCheck revokedTokens) {
+    this.revokedTokens = revokedTokens;
     this.sources = sources;
     this.alerts = alerts;
     this.stream = stream;
@@ -55,6 +58,7 @@ public final class OpsCollector extends VerticleBase {
   }
 
   private void tick() {
+    revokedTokens.run();
     if (busy) {
       return;
     }

@@ -32,6 +32,7 @@ final class OpsMetrics {
   private final MultiGauge campaignMessages;
   private final MultiGauge campaignProgress;
   private final Counter slowDisconnects;
+  private final Counter revokedDisconnects;
   private final Counter collectFailures;
   private final Timer collect;
 
@@ -60,6 +61,8 @@ final class OpsMetrics {
         .description("clients connected to /api/v1/ops/stream on this instance").register(registry);
     slowDisconnects = Counter.builder("qingfeng.ops.stream.slow.disconnects")
         .description("stream clients disconnected because they stopped reading").register(registry);
+    revokedDisconnects = Counter.builder("qingfeng.ops.stream.revoked.disconnects")
+        .description("stream clients whose token was revoked while they watched").register(registry);
     collectFailures = Counter.builder("qingfeng.ops.collect.failures")
         .description("collector ticks that failed (database unavailable, ...)").register(registry);
     collect = Timer.builder("qingfeng.ops.collect.duration").description("time to compute one ops snapshot")
@@ -95,6 +98,10 @@ final class OpsMetrics {
 
   void slowDisconnect() {
     slowDisconnects.increment();
+  }
+
+  void revokedDisconnects(int count) {
+    revokedDisconnects.increment(count);
   }
 
   void collectFailed() {

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import org.qingfeng.auth.Principal;
 import org.qingfeng.auth.RoleGuard;
 import org.qingfeng.http.Problem;
 
@@ -52,7 +53,7 @@ public final class OpsRoutes {
   private void stream(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
     SseClient client = new SseClient(ctx.vertx().getOrCreateContext(), response, ctx.request().connection(),
-        slowClientMs, clientBufferBytes, metrics::slowDisconnect);
+        Principal.of(ctx).tokenId(), slowClientMs, clientBufferBytes, metrics::slowDisconnect);
     // The first event reaches the client in a later task of this event loop, after the headers below.
     if (!stream.register(client)) {
       ctx.fail(Problem.unavailable("this instance serves its maximum of ops stream clients; try another or later"));

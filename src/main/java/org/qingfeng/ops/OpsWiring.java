@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
+import org.qingfeng.auth.TokenStore;
 import org.qingfeng.campaign.CampaignStore;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.led.LedHealth;
@@ -23,12 +24,12 @@ public final class OpsWiring {
   }
 
   public OpsWiring(Settings s, CampaignStore campaigns, LedgerStore ledger, ReceiptQueries receipts,
-      Supplier<SmsChannels> channels, LedHealth led, MeterRegistry registry) {
+      Supplier<SmsChannels> channels, LedHealth led, TokenStore tokens, MeterRegistry registry) {
     this.stream = new OpsStream(s.maxClients());
     this.metrics = new OpsMetrics(registry, stream);
     this.collector = new OpsCollector(new OpsSources(campaigns, ledger, receipts, channels, led, registry),
         new OpsAlerts(s.deliveryRateAlertPercent(), s.deliveryRateAlertMinOutcomes(), s.channelUnboundAlertS()),
-        stream, metrics);
+        stream, metrics, new RevokedTokenCheck(tokens, stream, metrics));
     this.routes = new OpsRoutes(stream, metrics, s.clientBufferBytes(), s.slowClientMs());
   }
 

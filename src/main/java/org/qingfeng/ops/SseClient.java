@@ -24,12 +24,15 @@ final class SseClient {
   /** Bytes handed to the response whose write has not completed yet (not in the socket yet). */
   private long pendingBytes;
   private final Runnable onSlowDisconnect;
+  /** The API token the client signed in with: its stream ends when that token is revoked. */
+  private final long tokenId;
   private long lastSeq = -1;
   private long fullSince;
   private boolean closed;
 
-  SseClient(Context context, HttpServerResponse response, HttpConnection connection, long slowMs,
+  SseClient(Context context, HttpServerResponse response, HttpConnection connection, long tokenId, long slowMs,
       long maxPendingBytes, Runnable onSlowDisconnect) {
+    this.tokenId = tokenId;
     this.context = context;
     this.response = response;
     this.connection = connection;
@@ -42,6 +45,22 @@ final class SseClient {
   /** Called by the hub from any thread; the work happens on this client's event loop, in order. */
   void offer(OpsEvent event) {
     context.runOnContext(v -> deliver(event));
+  }
+
+  long tokenId() {
+    return tokenId;
+  }
+
+  /** The client's token was revoked: say so in a last event, then end the stream. */
+  void revoked() {
+    context.runOnContext(v -> {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      write("revoked", lastSeq, utf8("{\"reason\":\"token revoked\"}"));
+      response.end().onComplete(ar -> connection.close());
+    });
   }
 
   void markClosed() {

@@ -129,6 +129,40 @@ class OpsStreamTest {
   }
 
   @Test
+  void revokingATokenEndsItsStreamWithinSeconds() throws Exception {
+    JsonObject created = http.postJson("/api/v1/tokens", TestInfra.ADMIN_TOKEN,
+        new JsonObject().put("role", "viewer").put("name", "ops-revoked").encode()).bodyAsJsonObject();
+    String token = created.getString("token");
+    try (SseReader sse = new SseReader(server.httpPort(), "/api/v1/ops/stream?access_token=" + token, null);
+         SseReader other = new SseReader(server.httpPort(), "/api/v1/ops/stream", viewer)) {
+      assertThat(sse.next(Duration.ofSeconds(10)).name()).isEqualTo("snapshot");
+      assertThat(other.next(Duration.ofSeconds(10)).name()).isEqualTo("snapshot");
+      double before = counter("qingfeng.ops.stream.revoked.disconnects");
+      assertThat(http.delete("/api/v1/tokens/" + created.getLong("id"), TestInfra.ADMIN_TOKEN).statusCode()).isEqualTo(204);
+      long revokedAt = System.nanoTime();
+      SseReader.Event e;
+      do {
+        e = sse.next(Duration.ofSeconds(5));
+      } while (!e.name().equals("revoked"));
+      assertThat(e.data().getString("reason")).isEqualTo("token revoked");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!sse.ended() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(sse.ended()).as("the revoked token's stream ended").isTrue();
+      System.out.printf("revoked stream ended %d ms after the DELETE answered%n", (System.nanoTime() - revokedAt) / 1_000_000);
+      assertThat(counter("qingfeng.ops.stream.revoked.disconnects")).isEqualTo(before + 1);
+      assertThat(http.get("/api/v1/ops/stream?access_token=" + token, null).statusCode()).isEqualTo(401);
+      // Another client's stream goes on.
+      while (other.poll() != null) {
+        // drain
+      }
+      assertThat(other.next(Duration.ofSeconds(5)).name()).isEqualTo("delta");
+      assertThat(other.ended()).isFalse();
+    }
+  }
+
+  @Test
   void hundredClientsKeepServerMemoryFlat() throws Exception {
     long before = usedHeapAfterGc();
     List<SseReader> clients = new ArrayList<>();

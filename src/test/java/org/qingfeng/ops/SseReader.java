@@ -24,6 +24,7 @@ final class SseReader implements AutoCloseable {
   private final Thread thread;
   private volatile Stream<String> lines;
   private volatile int status;
+  private volatile boolean ended;
 
   SseReader(int port, String pathAndQuery, String bearer) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
@@ -56,8 +57,10 @@ final class SseReader implements AutoCloseable {
           data.setLength(0);
         }
       }
+      ended = true;
     } catch (Exception closed) {
       // the stream ended or was closed by the test
+      ended = true;
     }
   }
 
@@ -68,6 +71,11 @@ final class SseReader implements AutoCloseable {
       throw new AssertionError("no event within " + timeout + " (HTTP status " + status + ")");
     }
     return e;
+  }
+
+  /** True once the server ended the stream (or it failed). */
+  boolean ended() {
+    return ended;
   }
 
   int received() {
