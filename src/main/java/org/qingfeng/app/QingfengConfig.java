@@ -42,6 +42,7 @@ public final class QingfengConfig {
   public final List<Map<String, Object>> smsChannels;
   public final long simulatorReceiptDelayMs;
   public final String simulatorReceiptMix;
+  public final int simulatorReceiptThreads;
   public final int simulatorHttpPort;
   public final int receiptsBatchSize;
   public final long receiptsBatchLingerMs;
@@ -131,6 +132,7 @@ public final class QingfengConfig {
     this.smsChannels = s.listOfMaps("sms.channels");
     this.simulatorReceiptDelayMs = s.longValue("sms.simulator.receipt-delay-ms", 0, 3_600_000);
     this.simulatorReceiptMix = s.string("sms.simulator.receipt-mix");
+    this.simulatorReceiptThreads = s.integer("sms.simulator.receipt-threads", 1, 256);
     try {
       org.qingfeng.sim.ReceiptMix.parse(simulatorReceiptMix);
     } catch (RuntimeException e) {

@@ -47,6 +47,10 @@ public final class SmscSimCommand implements Callable<Integer> {
             description = "Receipt state weights, e.g. DELIVRD=90,UNDELIV=5,EXPIRED=3,REJECTD=2 (default: ${DEFAULT-VALUE}).")
     String receiptMix;
 
+    @Option(names = "--receipt-threads", defaultValue = "32",
+            description = "Receipts in flight at once, each waiting for its deliver_sm_resp; 1 keeps strict due order (default: ${DEFAULT-VALUE}).")
+    int receiptThreads;
+
     @Option(names = "--max-rate", defaultValue = "0",
             description = "Submits per second before ESME_RTHROTTLED, 0 = unlimited (default: ${DEFAULT-VALUE}).")
     int maxRate;
@@ -103,6 +107,7 @@ public final class SmscSimCommand implements Callable<Integer> {
                 .messageIdFormat(idFormat)
                 .receiptDelayMs(receiptDelayMs)
                 .receiptMix(ReceiptMix.parse(receiptMix))
+                .receiptThreads(receiptThreads)
                 .maxSubmitsPerSecond(maxRate)
                 .faults(FaultOptions.none()
                         .dropLinkEverySubmits(dropLinkEvery)

@@ -141,6 +141,7 @@ public final class SmsChannels {
         .systemId("qingfeng")
         .password(password)
         .receiptDelayMs(config.simulatorReceiptDelayMs)
+        .receiptThreads(config.simulatorReceiptThreads)
         .receiptMix(ReceiptMix.parse(config.simulatorReceiptMix));
     return vertx.executeBlocking(() -> {
       SmscSimulator sim = SmscSimulator.start(options);
