@@ -87,8 +87,8 @@ Command: \`scripts/bench/led-poll.sh $DURATION $CONNS $FAN_CONNS $FAN_SCREENS\` 
 warm-up of each). The server is \`java -jar target/qingfeng.jar serve\` (embedded PostgreSQL and Kafka,
 access log at WARN); the 304 path is \`GET /led/v1/playlist\` with \`Authorization: Bearer <screenId>.<secret>\`
 (SHA-256 checked against the in-memory snapshot) and the current \`If-None-Match\`. The baseline is
-\`scripts/bench/Hello.java\`: a bare Vert.x HTTP server answering "hello" on one event loop, same JVM
-version, running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
+\`scripts/bench/Hello.java\`: a bare Vert.x HTTP server answering "hello" with as many instances as the
+server's HTTP instances ($(nproc), one per core), same JVM version, running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
 (\`?wait=60\`, $FAN_SCREENS screens) and raises one alert on their group.
 
 Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD at the end), Java $(java -version 2>&1 | awk -F'"' '/version/{print $2}'), branch \`$BRANCH\`:

@@ -128,6 +128,20 @@ final class AppServices {
     return AdminTokenBootstrap.run(tokens, config.adminToken, printer);
   }
 
+  /** The HTTP server's handler: the LED poll's unchanged-playlist fast path, then the router. */
+  io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> requestHandler() {
+    Router router = router();
+    if (playPublisher == null) {
+      return router;
+    }
+    org.qingfeng.led.PlaylistFastPath fast = new org.qingfeng.led.PlaylistFastPath(ledRuntime);
+    return req -> {
+      if (!fast.tryAnswer(req)) {
+        router.handle(req);
+      }
+    };
+  }
+
   Router router() {
     RouterAssembly assembly = new RouterAssembly(config.bodyLimit)
         .apiGuard(new AuditHandler(audit))

@@ -117,10 +117,10 @@ public final class QingfengServer implements AutoCloseable {
       // Instances on one port share its listening socket; Vert.x spreads the connections over
       // their event loops. A random port is shared only when asked for as a negative number.
       int port = config.httpPort == 0 ? -1 : config.httpPort;
-      http = new HttpServerVerticle(config.httpHost, port, services::router, grace);
+      http = new HttpServerVerticle(config.httpHost, port, services::requestHandler, grace);
       await(vertx.deployVerticle(http));
       if (config.httpInstances > 1) {
-        await(vertx.deployVerticle(() -> new HttpServerVerticle(config.httpHost, port, services::router, grace),
+        await(vertx.deployVerticle(() -> new HttpServerVerticle(config.httpHost, port, services::requestHandler, grace),
             new io.vertx.core.DeploymentOptions().setInstances(config.httpInstances - 1)));
       }
     }

@@ -18,15 +18,26 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (!LOG.isInfoEnabled()) {
+      ctx.next();
+      return;
+    }
     long start = System.nanoTime();
     ctx.addEndHandler(ar -> {
-      HttpServerRequest req = ctx.request();
       Principal p = Principal.of(ctx);
-      LOG.info("{} {} {} {}ms {}B rid={} who={}",
-          req.method(), PhoneMask.maskNumbersIn(req.path()), ctx.response().getStatusCode(),
-          (System.nanoTime() - start) / 1_000_000, ctx.response().bytesWritten(),
+      log(ctx.request(), ctx.response().getStatusCode(), start, ctx.response().bytesWritten(),
           RequestIdHandler.requestId(ctx), p == null ? "-" : p.name() + "/" + p.role().wireName());
     });
     ctx.next();
+  }
+
+  public static boolean enabled() {
+    return LOG.isInfoEnabled();
+  }
+
+  /** One access line; also for requests answered before the router. */
+  public static void log(HttpServerRequest req, int status, long startNanos, long bytes, String requestId, String who) {
+    LOG.info("{} {} {} {}ms {}B rid={} who={}", req.method(), PhoneMask.maskNumbersIn(req.path()), status,
+        (System.nanoTime() - startNanos) / 1_000_000, bytes, requestId, who);
   }
 }

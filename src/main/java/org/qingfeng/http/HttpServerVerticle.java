@@ -4,7 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -13,14 +14,14 @@ import java.util.function.Supplier;
 public final class HttpServerVerticle extends VerticleBase {
   private final String host;
   private final int port;
-  private final Supplier<Router> routerFactory;
+  private final Supplier<? extends Handler<HttpServerRequest>> handlerFactory;
   private final Duration grace;
   private HttpServer server;
 
-  public HttpServerVerticle(String host, int port, Supplier<Router> routerFactory, Duration grace) {
+  public HttpServerVerticle(String host, int port, Supplier<? extends Handler<HttpServerRequest>> handlerFactory, Duration grace) {
     this.host = host;
     this.port = port;
-    this.routerFactory = routerFactory;
+    this.handlerFactory = handlerFactory;
     this.grace = grace;
   }
 
@@ -34,7 +35,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.get());
+    server = vertx.createHttpServer(options).requestHandler(handlerFactory.get());
     return server.listen();
   }
 

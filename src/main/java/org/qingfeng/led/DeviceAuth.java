@@ -41,7 +41,20 @@ public final class DeviceAuth {
     if (h == null || h.length() > 300 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw unauthorized(ctx, "an Authorization: Bearer <screen id>.<secret> header is required");
     }
-    String cred = h.substring(7).trim();
+    Screen s = verify(h);
+    if (s == null) {
+      throw unauthorized(ctx, "unknown screen, wrong or revoked secret, or screen not approved");
+    }
+    return s;
+  }
+
+  /** The active screen this Authorization header proves, or null (no snapshot yet, malformed, wrong, revoked). */
+  public Screen verify(String authorization) {
+    if (authorization == null || authorization.length() > 300 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || runtime.snapshot() == null) {
+      return null;
+    }
+    String cred = authorization.substring(7).trim();
     int dot = cred.indexOf('.');
     long id;
     try {
@@ -52,7 +65,7 @@ public final class DeviceAuth {
     Screen s = id < 0 ? null : runtime.screen(id);
     if (s == null || !s.active() || s.secretSha256 == null
         || !MessageDigest.isEqual(s.secretSha256, digest(cred.substring(dot + 1)))) {
-      throw unauthorized(ctx, "unknown screen, wrong or revoked secret, or screen not approved");
+      return null;
     }
     return s;
   }

@@ -76,8 +76,7 @@ public final class LedDeviceRoutes {
     Screen screen = auth.authenticate(ctx);
     runtime.seen(screen.id);
     int wait = waitSeconds(ctx);
-    String accept = ctx.request().getHeader("Accept");
-    boolean plain = accept != null && accept.contains("text/plain") && !accept.contains("application/json");
+    boolean plain = wantsPlainText(ctx.request().getHeader("Accept"));
     Playlist p = runtime.playlist(screen, Instant.now());
     String inm = ctx.request().getHeader("If-None-Match");
     if (inm == null || !matches(inm, p.etag(plain))) {
@@ -141,8 +140,16 @@ public final class LedDeviceRoutes {
   }
 
   private static HttpServerResponse headers(RoutingContext ctx, Playlist p, boolean plain) {
-    return ctx.response().putHeader("ETag", p.etag(plain)).putHeader("Cache-Control", "no-cache")
+    return headers(ctx.response(), p, plain);
+  }
+
+  static HttpServerResponse headers(HttpServerResponse response, Playlist p, boolean plain) {
+    return response.putHeader("ETag", p.etag(plain)).putHeader("Cache-Control", "no-cache")
         .putHeader("Vary", "Accept").putHeader("X-Next-Poll-S", String.valueOf(p.nextPollS));
+  }
+
+  static boolean wantsPlainText(String accept) {
+    return accept != null && accept.contains("text/plain") && !accept.contains("application/json");
   }
 
   private static void send(RoutingContext ctx, Playlist p, boolean plain) {

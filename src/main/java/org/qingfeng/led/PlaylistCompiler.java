@@ -178,11 +178,18 @@ public final class PlaylistCompiler {
     return "\"" + kind + Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 27) + "\"";
   }
 
-  static byte[] sha256(byte[] b) {
+  /** One digest per thread: looking the algorithm up costs more than hashing a secret. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  static byte[] sha256(byte[] b) {
+    MessageDigest d = SHA256.get();
+    d.reset();
+    return d.digest(b);
   }
 }

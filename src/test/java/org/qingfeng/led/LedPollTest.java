@@ -108,6 +108,35 @@ class LedPollTest {
   }
 
   @Test
+  void anUnchangedPollIsAnswered304WithTheSameHeadersAsTheRoutedAnswer() {
+    String cred = led.screen("hw-poll-fast", null);
+    long id = LedClient.idOf(cred);
+    HttpResponse<Buffer> first = led.poll(cred, null);
+    String etag = first.getHeader("ETag");
+    // The unchanged case is answered before the router; it must look the same.
+    HttpResponse<Buffer> fast = led.poll(cred, etag);
+    assertThat(fast.statusCode()).isEqualTo(304);
+    assertThat(fast.getHeader("ETag")).isEqualTo(etag);
+    assertThat(fast.getHeader("Cache-Control")).isEqualTo("no-cache");
+    assertThat(fast.getHeader("Vary")).isEqualTo("Accept");
+    assertThat(fast.getHeader("X-Next-Poll-S")).isEqualTo(first.getHeader("X-Next-Poll-S"));
+    assertThat(fast.getHeader("X-Request-Id")).matches("[0-9a-f]{24}");
+    assertThat(led.call(HttpMethod.GET, "/led/v1/playlist", Map.of("Authorization", "Bearer " + cred,
+        "If-None-Match", etag, "X-Request-Id", "screen-req-0001"), null, null).getHeader("X-Request-Id"))
+        .isEqualTo("screen-req-0001");
+    assertThat(led.call(HttpMethod.GET, "/led/v1/playlist?wait=0", Map.of("Authorization", "Bearer " + cred,
+        "If-None-Match", etag), null, null).statusCode()).isEqualTo(304);
+    // Whatever the fast path does not answer still gets the full answer: a wrong secret with a
+    // current ETag is 401, a bad wait is 400, a stale ETag is 200.
+    HttpResponse<Buffer> wrong = led.poll(id + ".wrong-secret", etag);
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(led.call(HttpMethod.GET, "/led/v1/playlist?wait=-1", Map.of("Authorization", "Bearer " + cred,
+        "If-None-Match", etag), null, null).statusCode()).isEqualTo(400);
+    assertThat(led.poll(cred, "\"stale\"").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void wrongRotatedOrRevokedSecretIs401() {
     String cred = led.screen("hw-poll-2", null);
     long id = LedClient.idOf(cred);
