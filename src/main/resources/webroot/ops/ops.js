@@ -163,7 +163,7 @@
       bar.append(fill);
       bar.title = t('progress') + ' ' + pct(c.progress);
       const funnel = el('div', 'funnel');
-      ['queued', 'submitted', 'delivered', 'failed', 'unknown'].forEach((k) => {
+      ['queued', 'sending', 'submitted', 'delivered', 'failed', 'unknown'].forEach((k) => {
         const cell = el('div', 'f-' + k);
         const b = el('b', null, num(c.funnel[k]));
         b.dataset.stage = k;

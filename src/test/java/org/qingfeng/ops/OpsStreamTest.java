@@ -100,6 +100,10 @@ class OpsStreamTest {
           continue;
         }
         JsonObject byStatus = c.getJsonObject("stats").getJsonObject("by_status");
+        JsonObject funnel = c.getJsonObject("funnel");
+        // The funnel has no hole: every message is queued, being sent, or known to the statistics.
+        assertThat(funnel.getLong("queued") + funnel.getLong("sending") + c.getJsonObject("stats").getLong("messages"))
+            .as("funnel %s", funnel).isGreaterThanOrEqualTo(c.getLong("messages"));
         long delivered = byStatus.getLong("delivered");
         sawCampaignMove |= lastDelivered >= 0 && delivered > lastDelivered;
         lastDelivered = delivered;
@@ -119,6 +123,7 @@ class OpsStreamTest {
           assertThat(byStatus).isEqualTo(rest.getJsonObject("by_status"));
           assertThat(c.getJsonObject("funnel").getLong("delivered") + c.getJsonObject("funnel").getLong("failed")
               + c.getJsonObject("funnel").getLong("unknown")).isEqualTo(3000);
+          assertThat(c.getJsonObject("funnel").getLong("queued") + c.getJsonObject("funnel").getLong("sending")).isZero();
           assertThat(sawCampaignMove).isTrue();
           assertThat(restSamples.size()).isGreaterThan(3);
           return;
