@@ -74,6 +74,19 @@ class CampaignReceiptsEndToEndTest {
     assertThat(stats.getDouble("delivery_rate")).isBetween(0.8, 0.97);
     assertThat(stats.getJsonObject("latency_ms").getLong("samples")).isPositive();
     assertThat(stats.getJsonArray("errors")).isNotEmpty();
+
+    // Per-message outcomes, read from the real ledger: full numbers for an operator, masked for a viewer.
+    String full = http.get("/api/v1/campaigns/" + id + "/messages.csv", operator).bodyAsString();
+    String masked = http.get("/api/v1/campaigns/" + id + "/messages.csv", viewer).bodyAsString();
+    assertThat(full.split("\n")).hasSize(CONTACTS + 1);
+    assertThat(masked.split("\n")).hasSize(CONTACTS + 1);
+    String phone = CampaignFixtures.mobile(7);
+    assertThat(full).contains("," + phone + ",");
+    assertThat(masked).doesNotContain(phone).contains("," + org.qingfeng.sms.PhoneMask.mask(phone) + ",");
+    assertThat(org.qingfeng.sms.PhoneMask.mask(phone)).contains("*");
+    for (String line : masked.split("\n")) {
+      assertThat(line).doesNotContainPattern("\\+86139\\d{8}");
+    }
   }
 
   private static JsonObject stats(long id, String token) {

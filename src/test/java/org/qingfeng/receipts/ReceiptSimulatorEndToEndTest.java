@@ -51,12 +51,6 @@ class ReceiptSimulatorEndToEndTest {
       Vertx vertx = Vertx.vertx();
       try {
         Pool pool = Database.pool(vertx, infra.database(), 4);
-        boolean ownLedger = count(pool, "SELECT count(*) FROM pg_tables WHERE tablename = 'message'") == 0;
-        if (ownLedger) { // stands in for the campaign ledger of branch 'campaign' (only id and phone are read)
-          await(pool.query("CREATE TABLE message (id BIGINT PRIMARY KEY, phone TEXT NOT NULL)").execute());
-          await(pool.query("INSERT INTO message SELECT g, '+86139' || lpad(g::text, 8, '0') FROM generate_series(1, "
-              + messages + ") g").execute());
-        }
         ReceiptSinkVerticle sink = ReceiptTestKit.deploySink(vertx, pool,
             ReceiptTestKit.options(infra.kafkaBootstrap(), infra.topicPrefix(), infra.groupId("sink")), Clock.systemUTC());
         KafkaSmsEventPublisher publisher = new KafkaSmsEventPublisher(vertx, infra.kafkaBootstrap(), infra.topicPrefix(), 1000);
@@ -120,10 +114,8 @@ class ReceiptSimulatorEndToEndTest {
         assertThat(lines).hasSize(messages + 1);
         assertThat(lines[0]).isEqualTo(ReceiptRoutes.CSV_HEADER.trim());
         assertThat(masked.split("\n")).hasSize(messages + 1);
-        if (ownLedger) {
-          assertThat(full).contains(",+8613900000007,");
-          assertThat(masked).doesNotContain("+8613900000007").contains(",+86139****0007,");
-        }
+        // These messages are not in the campaign ledger, so their phone column is empty; masking by
+        // role is asserted on a real campaign in CampaignReceiptsEndToEndTest.
         await(channel.close());
         await(publisher.close());
       } finally {
