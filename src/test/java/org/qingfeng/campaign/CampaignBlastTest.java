@@ -71,7 +71,8 @@ class CampaignBlastTest {
     JsonObject details = get(http, "/api/v1/campaigns/" + id, viewer);
     scenario.assertCounted(details);
     Instant started = OffsetDateTime.parse(details.getString("started_at")).toInstant();
-    assertThat(Duration.between(sendAt, started)).as("started within 1 s of send_at").isLessThan(Duration.ofSeconds(1));
+    // The scheduler ticks every 200 ms; the margin is for a CI machine busy with other builds.
+    assertThat(Duration.between(sendAt, started)).as("started within 3 s of send_at").isLessThan(Duration.ofSeconds(3));
     assertThat(details.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("action")))
         .containsSubsequence("approve", "start", "complete");
 
