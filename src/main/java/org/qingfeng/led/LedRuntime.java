@@ -133,13 +133,14 @@ public final class LedRuntime {
   public void wakeWaiters() {
     Instant now = Instant.now();
     long t0 = System.nanoTime();
-    int woken = hub.wake(id -> {
+    hub.wake(id -> {
       Screen s = screen(id);
       return s == null || !s.active() ? null : playlist(s, now);
+    }, woken -> {
+      if (woken >= 100) {
+        LOG.info("answered {} long-polls with changed playlists in {} ms", woken, (System.nanoTime() - t0) / 1_000_000);
+      }
     });
-    if (woken >= 100) {
-      LOG.info("answered {} long-polls with changed playlists in {} ms", woken, (System.nanoTime() - t0) / 1_000_000);
-    }
   }
 
   /** When the earliest live alert expires, playlists change: reload alerts then. */

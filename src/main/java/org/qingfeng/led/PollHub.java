@@ -47,26 +47,37 @@ public final class PollHub {
 
   /**
    * Answers every waiter whose screen's playlist now differs from what it holds (null: the
-   * screen is gone or revoked; the waiter's timeout path answers that). Waiters are answered in
-   * one task per event loop, not one task each. Returns how many were answered.
+   * screen is gone or revoked; the waiter's timeout path answers that). The caller only sorts
+   * the waiters by event loop; each loop then compiles its screens' playlists (cached, so a
+   * screen is compiled about once) and answers its own waiters in one task, so an alert to
+   * thousands of screens uses every loop and blocks none for long. {@code done} receives how
+   * many were answered, once every loop has finished.
    */
-  public int wake(LongFunction<Playlist> current) {
-    Map<Context, List<Runnable>> byContext = new HashMap<>();
-    int n = 0;
-    for (Map.Entry<Long, Set<Waiter>> e : byScreen.entrySet()) {
-      if (e.getValue().isEmpty()) {
-        continue;
-      }
-      Playlist p = current.apply(e.getKey());
-      for (Waiter w : e.getValue()) {
-        if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
-          byContext.computeIfAbsent(w.context, k -> new ArrayList<>()).add(() -> w.deliver(p));
-          n++;
-        }
+  public void wake(LongFunction<Playlist> current, java.util.function.IntConsumer done) {
+    Map<Context, List<Waiter>> byContext = new HashMap<>();
+    for (Set<Waiter> waiters : byScreen.values()) {
+      for (Waiter w : waiters) {
+        byContext.computeIfAbsent(w.context, k -> new ArrayList<>()).add(w);
       }
     }
-    byContext.forEach((ctx, tasks) -> ctx.runOnContext(v -> tasks.forEach(Runnable::run)));
-    return n;
+    if (byContext.isEmpty()) {
+      done.accept(0);
+      return;
+    }
+    AtomicInteger answered = new AtomicInteger();
+    AtomicInteger loopsLeft = new AtomicInteger(byContext.size());
+    byContext.forEach((ctx, waiters) -> ctx.runOnContext(v -> {
+      for (Waiter w : waiters) {
+        Playlist p = current.apply(w.screenId);
+        if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
+          w.deliver(p);
+          answered.incrementAndGet();
+        }
+      }
+      if (loopsLeft.decrementAndGet() == 0) {
+        done.accept(answered.get());
+      }
+    }));
   }
 
   public final class Waiter {
