@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one collector of this instance: once a second it reads the ops picture (whatever the
  * number of clients), computes per-second rates and alerts, updates the meters, and publishes
- * the snapshot and the delta from the previous tick to every stream client. A tick that is still
- * reading when the next one is due makes that one skip, so deltas come at most once a second.
+ * the snapshot and the delta from the previous tick to every stream client. Each tick is
+ * scheduled when the previous one has finished, at least a second after it started (a fixed-rate
+ * timer runs a late tick and the next on-time one back to back), so deltas come at most once a
+ * second.
  */
 public final class OpsCollector extends VerticleBase {
   static final long TICK_MS = 1000;
@@ -32,7 +34,7 @@ public final class OpsCollector extends VerticleBase {
   private JsonObject previous;
   private long previousAt;
   private long seq;
-  private boolean busy;
+  private volatile boolean stopped;
   private long timer = -1;
   private long lastFailureLog;
 
@@ -47,29 +49,34 @@ public final class OpsCollector extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    timer = vertx.setPeriodic(0, TICK_MS, id -> tick());
+    timer = vertx.setTimer(1, id -> tick());
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
     return Future.succeededFuture();
   }
 
-  private void tick() {
-    revokedTokens.run();
-    if (busy) {
+  private void scheduleNext(long startedNanos) {
+    if (stopped) {
       return;
     }
-    busy = true;
+    long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+    timer = vertx.setTimer(Math.max(1, TICK_MS - elapsedMs), id -> tick());
+  }
+
+  private void tick() {
+    revokedTokens.run();
     long started = System.nanoTime();
     Instant now = Instant.now();
     Future<JsonArray> campaigns = sources.campaigns(now);
     Future<JsonObject> totals = sources.totals();
     Future<JsonObject> led = sources.led(now);
     Future.all(campaigns, totals, led).onComplete(ar -> {
-      busy = false;
+      scheduleNext(started);
       if (ar.failed()) {
         metrics.collectFailed();
         if (System.currentTimeMillis() - lastFailureLog > 60_000) {
