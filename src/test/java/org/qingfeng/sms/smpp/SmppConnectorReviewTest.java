@@ -60,13 +60,47 @@ class SmppConnectorReviewTest {
         // Each part reached the SMSC once (a queue-full answer is a definite "not taken").
         assertThat(f.simulator.ledger().submits()).isEqualTo(totalParts(300));
         assertThat(channel.outcomeUnknownCount()).isZero();
+        // In order: a refused part is retried before its successors, so the SMSC took every
+        // message's parts 1, 2, 3 in that order.
+        java.util.Map<String, List<Integer>> sequences = new java.util.HashMap<>();
+        for (org.qingfeng.sim.LedgerEntry e : f.simulator.ledger().entries()) {
+            if (e.concatTotal > 1) {
+                sequences.computeIfAbsent(e.destination + "/" + e.concatReference, k -> new java.util.ArrayList<>())
+                        .add(e.concatSequence);
+            }
+        }
+        assertThat(sequences).isNotEmpty();
+        assertThat(sequences.values()).allSatisfy(seq -> assertThat(seq).isSorted().doesNotHaveDuplicates());
     }
 
     @Test
     void throttledAnswersHalveTheRateAndEverythingIsStillSentOnce() throws Exception {
         f = new SimChannelFixture(SimChannelFixture.defaults().maxSubmitsPerSecond(400));
         SmppChannel channel = f.start();
-        List<SubmitOutcome> outcomes = f.sendAll(600);
+        assertThat(channel.currentRate()).as("unlimited before any refusal").isZero();
+        // Watch the rate the channel allows while it sends: the refusals must bring it down.
+        java.util.concurrent.atomic.AtomicReference<Double> lowest = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                double r = channel.currentRate();
+                if (r > 0 && (lowest.get() == 0 || r < lowest.get())) {
+                    lowest.set(r);
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watcher.start();
+        List<SubmitOutcome> outcomes;
+        try {
+            outcomes = f.sendAll(600);
+        } finally {
+            watcher.interrupt();
+        }
+        assertThat(lowest.get()).as("the channel slowed down to a limited rate").isPositive();
         assertThat(outcomes).allMatch(SubmitOutcome::accepted);
         assertThat(f.simulator.summary().throttled).isPositive();
         assertThat(f.registry.get("qingfeng.smpp.throttled").tag("channel", "sim").tag("command_status", "0x58")
