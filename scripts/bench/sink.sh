@@ -23,6 +23,7 @@ fi
 
 WORK=$(mktemp -d /tmp/qingfeng-bench-sink.XXXXXX)
 echo "work dir $WORK; services log $WORK/services.log"
+: >"$WORK/services.log"
 java -Xmx512m -jar target/qingfeng.jar services --data-dir "$WORK/services" >"$WORK/services.log" 2>&1 &
 SERVICES=$!
 trap 'kill $SERVICES 2>/dev/null; wait $SERVICES 2>/dev/null; rm -rf "$WORK/services"' EXIT
