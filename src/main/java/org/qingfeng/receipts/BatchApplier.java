@@ -97,10 +97,9 @@ public final class BatchApplier {
     Future<Map<String, MessageState>> before = store.snapshot(c, messages);
     Future<Void> mapped = store.mapCampaigns(c, campaigns);
     Future<Void> parts = store.upsertParts(c, bestSubmits(submits));
-    Future<Void> parked = store.park(c, receipts);
-    Future<Integer> matched = store.match(c, messages);
+    Future<Integer> matched = store.match(c, messages, receipts);
     Future<List<MessageState>> changed = store.recompute(c, messages, unknownCutoff);
-    return Future.all(List.of(locked, before, mapped, parts, parked, matched, changed)).compose(v -> {
+    return Future.all(List.of(locked, before, mapped, parts, matched, changed)).compose(v -> {
       StatsDelta delta = new StatsDelta();
       for (MessageState after : changed.result()) {
         delta.transition(before.result().get(after.messageId()), after);

@@ -173,42 +173,67 @@ public final class ReceiptStore {
         .mapEmpty();
   }
 
-  /** Every new receipt is parked first; {@link #match} then moves those whose part is known onto it. */
+  /** Parks receipts whose part is not known yet (there {@link #match} finds them once it is). */
   Future<Void> park(SqlClient c, List<SmsEvent> receipts) {
     if (receipts.isEmpty()) {
       return Future.succeededFuture();
     }
-    int n = receipts.size();
     return c.preparedQuery("INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word,"
             + " error_code, done_at, receipt_at) SELECT e, ch, s, m, st, sw, ec, " + ts("da") + ", " + ts("ra")
-            + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-            + " $8::int8[], $9::int8[]) AS u(e, ch, s, m, st, sw, ec, da, ra) ON CONFLICT (event_id) DO NOTHING")
-        .execute(Tuple.tuple()
-            .addValue(col(receipts, e -> e.eventId, new String[n]))
-            .addValue(col(receipts, e -> e.channel, new String[n]))
-            .addValue(col(receipts, e -> e.smscId, new String[n]))
-            .addValue(col(receipts, e -> e.messageId, new String[n]))
-            .addValue(col(receipts, e -> e.status, new String[n]))
-            .addValue(col(receipts, e -> e.statWord, new String[n]))
-            .addValue(col(receipts, e -> e.errorCode, new String[n]))
-            .addValue(col(receipts, e -> e.doneAt, new Long[n]))
-            .addValue(col(receipts, e -> e.receivedAt, new Long[n])))
+            + " FROM " + RECEIPTS + " ON CONFLICT (event_id) DO NOTHING")
+        .execute(receiptArrays(Tuple.tuple(), receipts))
         .mapEmpty();
   }
 
+  /** The nine receipt arrays as a relation (parameters $1..$9 of {@link #receiptArrays}, shifted by {@code from}). */
+  private static String receipts(int from) {
+    StringBuilder b = new StringBuilder("unnest(");
+    String[] types = {"text", "text", "text", "text", "text", "text", "text", "int8", "int8"};
+    for (int i = 0; i < types.length; i++) {
+      b.append(i == 0 ? "" : ", ").append('$').append(from + i).append("::").append(types[i]).append("[]");
+    }
+    return b.append(") AS u(e, ch, s, m, st, sw, ec, da, ra)").toString();
+  }
+
+  private static final String RECEIPTS = receipts(1);
+
+  private static Tuple receiptArrays(Tuple t, List<SmsEvent> receipts) {
+    int n = receipts.size();
+    return t.addValue(col(receipts, e -> e.eventId, new String[n]))
+        .addValue(col(receipts, e -> e.channel, new String[n]))
+        .addValue(col(receipts, e -> e.smscId, new String[n]))
+        .addValue(col(receipts, e -> e.messageId, new String[n]))
+        .addValue(col(receipts, e -> e.status, new String[n]))
+        .addValue(col(receipts, e -> e.statWord, new String[n]))
+        .addValue(col(receipts, e -> e.errorCode, new String[n]))
+        .addValue(col(receipts, e -> e.doneAt, new Long[n]))
+        .addValue(col(receipts, e -> e.receivedAt, new Long[n]));
+  }
+
   /**
-   * Matches parked (and unmatched) receipts to the parts of these messages on channel + SMSC id,
-   * removes them from there and sets each part's state from its best receipt: a final state beats
-   * ENROUTE, then the later one. Completes with the number of receipts matched.
+   * Matches receipts to the parts of these messages on channel + SMSC id: the batch's new receipts
+   * (those whose part is not among them are parked instead) and the parked and unmatched ones
+   * (removed from there once matched). Sets each part's state from its best receipt: a final state
+   * beats ENROUTE, then the later one. Completes with the number of receipts matched.
+   *
+   * <p>The same as parking every new receipt first and matching the parked ones, without writing
+   * and deleting a parked row for each receipt whose part is already known.
    */
-  Future<Integer> match(SqlClient c, Collection<String> messageIds) {
+  Future<Integer> match(SqlClient c, Collection<String> messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
         + " x.done_at, x.receipt_at FROM %2$s x JOIN receipt_part t ON t.channel = x.channel AND t.smsc_id = x.smsc_id"
         + " WHERE t.message_id = ANY($1::text[])";
-    String sql = "WITH cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
-        + String.format(cand, "u", "receipt_unmatched") + "),"
+    String sql = "WITH r AS (SELECT * FROM " + receipts(2) + "),"
+        + " fresh AS (SELECT r.e AS event_id, t.message_id, t.part_index, r.st AS state, r.sw AS stat_word,"
+        + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at"
+        + "   FROM r JOIN receipt_part t ON t.channel = r.ch AND t.smsc_id = r.s WHERE t.message_id = ANY($1::text[])),"
+        + " cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
+        + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', * FROM fresh),"
         + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
         + " gone_u AS (DELETE FROM receipt_unmatched WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'u')),"
+        + " parked AS (INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word, error_code,"
+        + "   done_at, receipt_at) SELECT e, ch, s, m, st, sw, ec, " + ts("da") + ", " + ts("ra") + " FROM r"
+        + "   WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.event_id = r.e) ORDER BY e ON CONFLICT (event_id) DO NOTHING),"
         + " best AS (SELECT DISTINCT ON (message_id, part_index) * FROM cand"
         + "   ORDER BY message_id, part_index, (state <> 'enroute') DESC, receipt_at DESC, event_id DESC),"
         + " upd AS (UPDATE receipt_part t SET state = b.state, stat_word = b.stat_word, error_code = b.error_code,"
@@ -217,7 +242,7 @@ public final class ReceiptStore {
         + "   OR ((b.state <> 'enroute'), b.receipt_at, b.event_id) > ((t.state <> 'enroute'), t.receipt_at, t.receipt_event_id))"
         + "   RETURNING 1)"
         + " SELECT (SELECT count(*) FROM cand)::int4, (SELECT count(*) FROM upd)::int4";
-    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0])))
+    return c.preparedQuery(sql).execute(receiptArrays(Tuple.of(messageIds.toArray(new String[0])), receipts))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
