@@ -109,7 +109,7 @@ public final class ReceiptStore {
 
   Future<Map<String, MessageState>> snapshot(SqlClient c, Collection<String> messageIds) {
     return c.preparedQuery("SELECT message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", "
-            + ms("final_at") + " FROM receipt_message WHERE message_id = ANY($1::text[])")
+            + ms("final_at") + " FROM unnest($1::text[]) AS m(id) JOIN receipt_message ON message_id = m.id")
         .execute(Tuple.of(messageIds.toArray(new String[0])))
         .map(rows -> {
           Map<String, MessageState> out = new HashMap<>();
@@ -226,7 +226,8 @@ public final class ReceiptStore {
     String sql = "WITH r AS (SELECT * FROM " + receipts(2) + "),"
         + " fresh AS (SELECT r.e AS event_id, t.message_id, t.part_index, r.st AS state, r.sw AS stat_word,"
         + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at"
-        + "   FROM r JOIN receipt_part t ON t.channel = r.ch AND t.smsc_id = r.s WHERE t.message_id = ANY($1::text[])),"
+        + "   FROM r JOIN receipt_part t ON t.channel = r.ch AND t.smsc_id = r.s JOIN unnest($1::text[]) AS m(id)"
+        + "   ON m.id = t.message_id),"
         + " cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
         + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', * FROM fresh),"
         + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
@@ -264,8 +265,9 @@ public final class ReceiptStore {
         + " (array_agg(p.error_code ORDER BY p.receipt_at, p.part_index) FILTER (WHERE " + failed + "))[1] AS fail_code,"
         + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
         + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
-        + " FROM receipt_part p WHERE p.message_id = ANY($1::text[]) GROUP BY p.message_id),"
-        + " next AS (SELECT a.message_id, coalesce(c.campaign_id, 0) AS campaign_id, a.channel, a.parts, a.delivered,"
+        + " FROM unnest($1::text[]) AS m(id) JOIN receipt_part p ON p.message_id = m.id GROUP BY p.message_id),"
+        + " next AS (SELECT a.message_id, coalesce((SELECT c.campaign_id FROM receipt_campaign_message c"
+        + "   WHERE c.message_id = a.message_id), 0) AS campaign_id, a.channel, a.parts, a.delivered,"
         + " a.failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
         + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
         + "   ELSE 'submitted' END AS status,"
@@ -274,7 +276,7 @@ public final class ReceiptStore {
         + " a.submitted_at,"
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
-        + " a.done_at FROM agg a LEFT JOIN receipt_campaign_message c ON c.message_id = a.message_id"
+        + " a.done_at FROM agg a"
         + " ORDER BY a.message_id)"
         + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
         + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"
