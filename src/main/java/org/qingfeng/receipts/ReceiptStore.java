@@ -53,8 +53,24 @@ public final class ReceiptStore {
     return into;
   }
 
+  /** The event log's primary key: violated by a plain insert of an event applied before. */
+  static final String EVENT_LOG_KEY = "receipt_event_log_pkey";
+
   /** Appends events to the log; completes with the ids that were new (the rest were applied before). */
   Future<Set<String>> logEvents(SqlClient c, List<SmsEvent> events) {
+    return logEvents(c, events, true);
+  }
+
+  /**
+   * Appends events none of which should be in the log yet, with a plain insert (cheaper than
+   * ON CONFLICT, and nothing comes back); fails with a unique violation of {@link #EVENT_LOG_KEY}
+   * if one is, which aborts the transaction.
+   */
+  Future<Void> logNewEvents(SqlClient c, List<SmsEvent> events) {
+    return logEvents(c, events, false).mapEmpty();
+  }
+
+  private Future<Set<String>> logEvents(SqlClient c, List<SmsEvent> events, boolean mayRepeat) {
     int n = events.size();
     Tuple t = Tuple.tuple()
         .addValue(col(events, e -> e.eventId, new String[n]))
@@ -78,7 +94,7 @@ public final class ReceiptStore {
         + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int4[], $7::int4[], $8::text[],"
         + " $9::text[], $10::int4[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[])"
         + " AS u(e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, sa, da, ra)"
-        + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+        + (mayRepeat ? " ON CONFLICT (event_id) DO NOTHING RETURNING event_id" : "");
     return c.preparedQuery(sql).execute(t).map(rows -> {
       Set<String> fresh = new HashSet<>();
       rows.forEach(r -> fresh.add(r.getString(0)));
