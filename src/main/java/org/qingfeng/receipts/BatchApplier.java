@@ -1,12 +1,14 @@
 package org.qingfeng.receipts;
 
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,8 @@ public final class BatchApplier {
   private final ReceiptStore store;
   private final Clock clock;
   private final long unknownAfterMs;
+  /** The last batch had events applied before: expect more (log them with ON CONFLICT). */
+  private volatile boolean replaying;
 
   public BatchApplier(ReceiptStore store, Clock clock, long unknownAfterMs) {
     this.store = store;
@@ -41,33 +45,62 @@ public final class BatchApplier {
     if (unique.isEmpty()) {
       return Future.succeededFuture(Result.EMPTY);
     }
-    return store.pool().withTransaction(c -> store.logEvents(c, unique).compose(fresh -> {
-      List<SmsEvent> submits = new ArrayList<>();
-      List<SmsEvent> receipts = new ArrayList<>();
-      List<SmsEvent> anonymous = new ArrayList<>();
-      Set<String> messages = new TreeSet<>();
-      for (SmsEvent e : unique) {
-        if (!fresh.contains(e.eventId)) {
-          continue;
-        }
-        (SmsEvent.TYPE_SUBMIT_RESULT.equals(e.type) ? submits : receipts).add(e);
-        if (e.messageId != null) {
-          messages.add(e.messageId);
-        } else {
-          anonymous.add(e);
-        }
+    if (replaying) {
+      return apply(events, unique).onSuccess(r -> replaying = r.duplicates() > 0);
+    }
+    // Usually no event of a batch was applied before: log them with a plain insert. If one was
+    // (a redelivery, a replay), that insert fails on the event log's key, nothing of the batch is
+    // committed, and the batch is applied again the careful way, as are the next ones until a
+    // batch has no duplicate.
+    Set<String> all = new HashSet<>();
+    unique.forEach(e -> all.add(e.eventId));
+    return store.pool().withTransaction(c -> {
+      // Nothing waits on the insert: the statements after it go out with it (pipelined); if it
+      // fails, they fail too, and the insert's failure is the one reported.
+      Future<Void> logged = store.logNewEvents(c, unique);
+      Future<Result> rest = applyFresh(c, events, unique, all);
+      return Future.join(logged, rest).transform(ar -> logged.failed() ? Future.<Result>failedFuture(logged.cause()) : rest);
+    }).recover(err -> {
+      if (err instanceof PgException pg && "23505".equals(pg.getSqlState())
+          && ReceiptStore.EVENT_LOG_KEY.equals(pg.getConstraint())) {
+        replaying = true;
+        return apply(events, unique);
       }
-      int duplicates = events.size() - fresh.size();
-      if (fresh.isEmpty()) {
-        return Future.succeededFuture(new Result(events.size(), 0, duplicates, 0, 0));
+      return Future.failedFuture(err);
+    });
+  }
+
+  private Future<Result> apply(List<SmsEvent> events, List<SmsEvent> unique) {
+    return store.pool().withTransaction(c -> store.logEvents(c, unique).compose(fresh -> applyFresh(c, events, unique, fresh)));
+  }
+
+  /** The rest of a batch's transaction, once its events are in the log ({@code fresh}: those logged just now). */
+  private Future<Result> applyFresh(SqlConnection c, List<SmsEvent> events, List<SmsEvent> unique, Set<String> fresh) {
+    List<SmsEvent> submits = new ArrayList<>();
+    List<SmsEvent> receipts = new ArrayList<>();
+    List<SmsEvent> anonymous = new ArrayList<>();
+    Set<String> messages = new TreeSet<>();
+    for (SmsEvent e : unique) {
+      if (!fresh.contains(e.eventId)) {
+        continue;
       }
-      Future<Set<String>> known = anonymous.isEmpty() ? Future.succeededFuture(Set.of()) : store.messagesOf(c, anonymous);
-      return known.compose(found -> {
-        messages.addAll(found);
-        return applyLocked(c, messages, submits, receipts)
-            .map(r -> new Result(events.size(), fresh.size(), duplicates, r.matched(), r.messagesChanged()));
-      });
-    }));
+      (SmsEvent.TYPE_SUBMIT_RESULT.equals(e.type) ? submits : receipts).add(e);
+      if (e.messageId != null) {
+        messages.add(e.messageId);
+      } else {
+        anonymous.add(e);
+      }
+    }
+    int duplicates = events.size() - fresh.size();
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture(new Result(events.size(), 0, duplicates, 0, 0));
+    }
+    Future<Set<String>> known = anonymous.isEmpty() ? Future.succeededFuture(Set.of()) : store.messagesOf(c, anonymous);
+    return known.compose(found -> {
+      messages.addAll(found);
+      return applyLocked(c, messages, submits, receipts)
+          .map(r -> new Result(events.size(), fresh.size(), duplicates, r.matched(), r.messagesChanged()));
+    });
   }
 
   /** For sweeps: matches parked receipts of these messages and re-derives their status (e.g. unknown). */
@@ -97,10 +130,9 @@ public final class BatchApplier {
     Future<Map<String, MessageState>> before = store.snapshot(c, messages);
     Future<Void> mapped = store.mapCampaigns(c, campaigns);
     Future<Void> parts = store.upsertParts(c, bestSubmits(submits));
-    Future<Void> parked = store.park(c, receipts);
-    Future<Integer> matched = store.match(c, messages);
+    Future<Integer> matched = store.match(c, messages, receipts);
     Future<List<MessageState>> changed = store.recompute(c, messages, unknownCutoff);
-    return Future.all(List.of(locked, before, mapped, parts, parked, matched, changed)).compose(v -> {
+    return Future.all(List.of(locked, before, mapped, parts, matched, changed)).compose(v -> {
       StatsDelta delta = new StatsDelta();
       for (MessageState after : changed.result()) {
         delta.transition(before.result().get(after.messageId()), after);

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * batch-linger-ms, one transaction per batch, offsets committed only after it committed.
  *
  * <p>The consumer is polled all the time (so it stays in its group even while Postgres is down);
- * when a full batch is waiting, its partitions are paused in Kafka and resumed once the batch is
- * committed. On a rebalance, records buffered for revoked partitions are discarded and the batch in
+ * the next batch is read while one is applied, and when two full batches are waiting the partitions
+ * are paused in Kafka and resumed once a batch is committed. Offsets go to Kafka after the batch's
+ * transaction committed, but the next batch does not wait for them (commits are serial, coalesced
+ * while one is in flight). On a rebalance, records buffered for revoked partitions are discarded and the batch in
  * flight commits only partitions still assigned: whatever was not committed is read again by the
  * new owner and applied idempotently (event ids).
  */
@@ -45,6 +47,10 @@ public final class ReceiptSinkVerticle extends VerticleBase {
   private final ArrayDeque<KafkaConsumerRecord<String, String>> buffer = new ArrayDeque<>();
   private final Set<TopicPartition> assigned = new HashSet<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  /** Offsets of applied batches not yet sent to Kafka (sent when the commit in flight ends). */
+  private final Map<TopicPartition, Long> toCommit = new HashMap<>();
+  private Future<Void> offsetCommit = Future.succeededFuture();
+  private boolean committing;
   private KafkaConsumer<String, String> consumer;
   private ResilientApplier applier;
   private DeadLetters deadLetters;
@@ -109,7 +115,8 @@ public final class ReceiptSinkVerticle extends VerticleBase {
       drained = Promise.promise();
       idle = drained.future().timeout(10, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
     }
-    return idle.eventually(() -> consumer.close()).eventually(() -> deadLetters.close());
+    return idle.eventually(() -> offsetCommit.timeout(10, TimeUnit.SECONDS))
+        .eventually(() -> consumer.close()).eventually(() -> deadLetters.close());
   }
 
   private void poll() {
@@ -139,7 +146,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
       }
       buffer.add(records.recordAt(i));
     }
-    if (buffer.size() >= options.batchSize && !paused && !assigned.isEmpty()) {
+    if (buffer.size() >= maxBuffered() && !paused && !assigned.isEmpty()) {
       paused = true;
       consumer.pause(new HashSet<>(assigned)).onFailure(e -> log.debug("pause: {}", e.toString()));
     }
@@ -166,12 +173,17 @@ public final class ReceiptSinkVerticle extends VerticleBase {
       if (drained != null) {
         drained.tryComplete();
       }
-      if (paused && buffer.size() < options.batchSize && !stopping) {
+      if (paused && buffer.size() < maxBuffered() && !stopping) {
         paused = false;
         consumer.resume(new HashSet<>(assigned)).onFailure(e -> log.debug("resume: {}", e.toString()));
       }
       maybeFlush();
     });
+  }
+
+  /** The batch being applied and the next one, read meanwhile. */
+  private int maxBuffered() {
+    return 2 * options.batchSize;
   }
 
   private Future<Void> process(List<KafkaConsumerRecord<String, String>> batch) {
@@ -191,24 +203,39 @@ public final class ReceiptSinkVerticle extends VerticleBase {
           all.addAll(poison);
           return deadLetters.sendAll(all);
         })
-        .compose(v -> commit(batch));
+        .map(v -> {
+          applied(batch);
+          return null;
+        });
   }
 
-  /** Commits the next offset of every partition in the batch that is still ours. */
-  private Future<Void> commit(List<KafkaConsumerRecord<String, String>> batch) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+  /**
+   * Notes the next offset of every partition in the batch (applied and committed in Postgres) for
+   * Kafka, and sends them unless a commit is in flight (then they go, with any later ones, when it ends).
+   */
+  private void applied(List<KafkaConsumerRecord<String, String>> batch) {
     for (KafkaConsumerRecord<String, String> r : batch) {
-      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-      if (assigned.contains(tp)) {
-        OffsetAndMetadata prev = offsets.get(tp);
-        if (prev == null || prev.getOffset() < r.offset() + 1) {
-          offsets.put(tp, new OffsetAndMetadata(r.offset() + 1, ""));
-        }
-      }
+      toCommit.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
     }
+    if (!committing) {
+      offsetCommit = commitOffsets();
+    }
+  }
+
+  /** Commits the pending offsets of partitions still ours, then any that became pending meanwhile. */
+  private Future<Void> commitOffsets() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    toCommit.forEach((tp, o) -> {
+      if (assigned.contains(tp)) {
+        offsets.put(tp, new OffsetAndMetadata(o, ""));
+      }
+    });
+    toCommit.clear();
     if (offsets.isEmpty()) {
+      committing = false;
       return Future.succeededFuture();
     }
+    committing = true;
     return consumer.commit(offsets).<Void>map(done -> {
       offsets.forEach((tp, o) -> committed.put(tp, o.getOffset()));
       return null;
@@ -216,7 +243,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
       // Applied but not committed: the records come again (after a rebalance) and change nothing.
       log.warn("receipt sink offset commit failed (records will be re-read, idempotently): {}", e.toString());
       return Future.succeededFuture();
-    });
+    }).compose(v -> commitOffsets());
   }
 
   private void onAssigned(Set<TopicPartition> partitions) {
@@ -231,6 +258,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
     assigned.removeAll(partitions);
     buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
     partitions.forEach(committed::remove);
+    partitions.forEach(toCommit::remove);
     log.info("receipt sink revoked {}", partitions);
   }
 

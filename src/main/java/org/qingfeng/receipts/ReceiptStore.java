@@ -53,8 +53,24 @@ public final class ReceiptStore {
     return into;
   }
 
+  /** The event log's primary key: violated by a plain insert of an event applied before. */
+  static final String EVENT_LOG_KEY = "receipt_event_log_pkey";
+
   /** Appends events to the log; completes with the ids that were new (the rest were applied before). */
   Future<Set<String>> logEvents(SqlClient c, List<SmsEvent> events) {
+    return logEvents(c, events, true);
+  }
+
+  /**
+   * Appends events none of which should be in the log yet, with a plain insert (cheaper than
+   * ON CONFLICT, and nothing comes back); fails with a unique violation of {@link #EVENT_LOG_KEY}
+   * if one is, which aborts the transaction.
+   */
+  Future<Void> logNewEvents(SqlClient c, List<SmsEvent> events) {
+    return logEvents(c, events, false).mapEmpty();
+  }
+
+  private Future<Set<String>> logEvents(SqlClient c, List<SmsEvent> events, boolean mayRepeat) {
     int n = events.size();
     Tuple t = Tuple.tuple()
         .addValue(col(events, e -> e.eventId, new String[n]))
@@ -78,7 +94,7 @@ public final class ReceiptStore {
         + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int4[], $7::int4[], $8::text[],"
         + " $9::text[], $10::int4[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[])"
         + " AS u(e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, sa, da, ra)"
-        + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+        + (mayRepeat ? " ON CONFLICT (event_id) DO NOTHING RETURNING event_id" : "");
     return c.preparedQuery(sql).execute(t).map(rows -> {
       Set<String> fresh = new HashSet<>();
       rows.forEach(r -> fresh.add(r.getString(0)));
@@ -109,7 +125,7 @@ public final class ReceiptStore {
 
   Future<Map<String, MessageState>> snapshot(SqlClient c, Collection<String> messageIds) {
     return c.preparedQuery("SELECT message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", "
-            + ms("final_at") + " FROM receipt_message WHERE message_id = ANY($1::text[])")
+            + ms("final_at") + " FROM unnest($1::text[]) AS m(id) JOIN receipt_message ON message_id = m.id")
         .execute(Tuple.of(messageIds.toArray(new String[0])))
         .map(rows -> {
           Map<String, MessageState> out = new HashMap<>();
@@ -173,51 +189,80 @@ public final class ReceiptStore {
         .mapEmpty();
   }
 
-  /** Every new receipt is parked first; {@link #match} then moves those whose part is known onto it. */
+  /** Parks receipts whose part is not known yet (there {@link #match} finds them once it is). */
   Future<Void> park(SqlClient c, List<SmsEvent> receipts) {
     if (receipts.isEmpty()) {
       return Future.succeededFuture();
     }
-    int n = receipts.size();
     return c.preparedQuery("INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word,"
             + " error_code, done_at, receipt_at) SELECT e, ch, s, m, st, sw, ec, " + ts("da") + ", " + ts("ra")
-            + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-            + " $8::int8[], $9::int8[]) AS u(e, ch, s, m, st, sw, ec, da, ra) ON CONFLICT (event_id) DO NOTHING")
-        .execute(Tuple.tuple()
-            .addValue(col(receipts, e -> e.eventId, new String[n]))
-            .addValue(col(receipts, e -> e.channel, new String[n]))
-            .addValue(col(receipts, e -> e.smscId, new String[n]))
-            .addValue(col(receipts, e -> e.messageId, new String[n]))
-            .addValue(col(receipts, e -> e.status, new String[n]))
-            .addValue(col(receipts, e -> e.statWord, new String[n]))
-            .addValue(col(receipts, e -> e.errorCode, new String[n]))
-            .addValue(col(receipts, e -> e.doneAt, new Long[n]))
-            .addValue(col(receipts, e -> e.receivedAt, new Long[n])))
+            + " FROM " + RECEIPTS + " ON CONFLICT (event_id) DO NOTHING")
+        .execute(receiptArrays(Tuple.tuple(), receipts))
         .mapEmpty();
   }
 
+  /** The nine receipt arrays as a relation (parameters $1..$9 of {@link #receiptArrays}, shifted by {@code from}). */
+  private static String receipts(int from) {
+    StringBuilder b = new StringBuilder("unnest(");
+    String[] types = {"text", "text", "text", "text", "text", "text", "text", "int8", "int8"};
+    for (int i = 0; i < types.length; i++) {
+      b.append(i == 0 ? "" : ", ").append('$').append(from + i).append("::").append(types[i]).append("[]");
+    }
+    return b.append(") AS u(e, ch, s, m, st, sw, ec, da, ra)").toString();
+  }
+
+  private static final String RECEIPTS = receipts(1);
+
+  private static Tuple receiptArrays(Tuple t, List<SmsEvent> receipts) {
+    int n = receipts.size();
+    return t.addValue(col(receipts, e -> e.eventId, new String[n]))
+        .addValue(col(receipts, e -> e.channel, new String[n]))
+        .addValue(col(receipts, e -> e.smscId, new String[n]))
+        .addValue(col(receipts, e -> e.messageId, new String[n]))
+        .addValue(col(receipts, e -> e.status, new String[n]))
+        .addValue(col(receipts, e -> e.statWord, new String[n]))
+        .addValue(col(receipts, e -> e.errorCode, new String[n]))
+        .addValue(col(receipts, e -> e.doneAt, new Long[n]))
+        .addValue(col(receipts, e -> e.receivedAt, new Long[n]));
+  }
+
   /**
-   * Matches parked (and unmatched) receipts to the parts of these messages on channel + SMSC id,
-   * removes them from there and sets each part's state from its best receipt: a final state beats
-   * ENROUTE, then the later one. Completes with the number of receipts matched.
+   * Matches receipts to the parts of these messages on channel + SMSC id: the batch's new receipts
+   * (those whose part is not among them are parked instead) and the parked and unmatched ones
+   * (removed from there once matched). Sets each part's state from its best receipt: a final state
+   * beats ENROUTE, then the later one. Completes with the number of receipts matched.
+   *
+   * <p>The same as parking every new receipt first and matching the parked ones, without writing
+   * and deleting a parked row for each receipt whose part is already known. Each candidate carries
+   * the ctid its part was read at in this statement, so the update goes straight to the row (a TID
+   * scan) instead of joining receipt_part again on its key.
    */
-  Future<Integer> match(SqlClient c, Collection<String> messageIds) {
+  Future<Integer> match(SqlClient c, Collection<String> messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
-        + " x.done_at, x.receipt_at FROM %2$s x JOIN receipt_part t ON t.channel = x.channel AND t.smsc_id = x.smsc_id"
+        + " x.done_at, x.receipt_at, t.ctid AS tid FROM %2$s x JOIN receipt_part t ON t.channel = x.channel"
+        + " AND t.smsc_id = x.smsc_id"
         + " WHERE t.message_id = ANY($1::text[])";
-    String sql = "WITH cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
-        + String.format(cand, "u", "receipt_unmatched") + "),"
+    String sql = "WITH r AS (SELECT * FROM " + receipts(2) + "),"
+        + " fresh AS (SELECT r.e AS event_id, t.message_id, t.part_index, r.st AS state, r.sw AS stat_word,"
+        + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at, t.ctid AS tid"
+        + "   FROM r JOIN receipt_part t ON t.channel = r.ch AND t.smsc_id = r.s JOIN unnest($1::text[]) AS m(id)"
+        + "   ON m.id = t.message_id),"
+        + " cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
+        + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', * FROM fresh),"
         + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
         + " gone_u AS (DELETE FROM receipt_unmatched WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'u')),"
+        + " parked AS (INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word, error_code,"
+        + "   done_at, receipt_at) SELECT e, ch, s, m, st, sw, ec, " + ts("da") + ", " + ts("ra") + " FROM r"
+        + "   WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.event_id = r.e) ORDER BY e ON CONFLICT (event_id) DO NOTHING),"
         + " best AS (SELECT DISTINCT ON (message_id, part_index) * FROM cand"
         + "   ORDER BY message_id, part_index, (state <> 'enroute') DESC, receipt_at DESC, event_id DESC),"
         + " upd AS (UPDATE receipt_part t SET state = b.state, stat_word = b.stat_word, error_code = b.error_code,"
         + "   done_at = b.done_at, receipt_at = b.receipt_at, receipt_event_id = b.event_id FROM best b"
-        + "   WHERE t.message_id = b.message_id AND t.part_index = b.part_index AND (t.state IS NULL"
+        + "   WHERE t.ctid = b.tid AND t.message_id = b.message_id AND t.part_index = b.part_index AND (t.state IS NULL"
         + "   OR ((b.state <> 'enroute'), b.receipt_at, b.event_id) > ((t.state <> 'enroute'), t.receipt_at, t.receipt_event_id))"
         + "   RETURNING 1)"
         + " SELECT (SELECT count(*) FROM cand)::int4, (SELECT count(*) FROM upd)::int4";
-    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0])))
+    return c.preparedQuery(sql).execute(receiptArrays(Tuple.of(messageIds.toArray(new String[0])), receipts))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
@@ -229,7 +274,8 @@ public final class ReceiptStore {
    */
   Future<List<MessageState>> recompute(SqlClient c, Collection<String> messageIds, long unknownCutoffMs) {
     String failed = "p.state IN " + FAILED_STATES;
-    String sql = "WITH agg AS (SELECT p.message_id, min(p.channel) AS channel, max(p.part_total) AS parts,"
+    String sql = "WITH agg AS (SELECT m.id AS message_id, a.* FROM unnest($1::text[]) AS m(id) CROSS JOIN LATERAL"
+        + " (SELECT count(*) AS n, min(p.channel) AS channel, max(p.part_total) AS parts,"
         + " count(*) FILTER (WHERE p.state IN ('delivered', 'accepted'))::int4 AS delivered,"
         + " count(*) FILTER (WHERE " + failed + ")::int4 AS failed,"
         + " count(*) FILTER (WHERE p.submit_status = 'rejected') AS rejected,"
@@ -239,8 +285,9 @@ public final class ReceiptStore {
         + " (array_agg(p.error_code ORDER BY p.receipt_at, p.part_index) FILTER (WHERE " + failed + "))[1] AS fail_code,"
         + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
         + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
-        + " FROM receipt_part p WHERE p.message_id = ANY($1::text[]) GROUP BY p.message_id),"
-        + " next AS (SELECT a.message_id, coalesce(c.campaign_id, 0) AS campaign_id, a.channel, a.parts, a.delivered,"
+        + " FROM receipt_part p WHERE p.message_id = m.id) a WHERE a.n > 0),"
+        + " next AS (SELECT a.message_id, coalesce((SELECT c.campaign_id FROM receipt_campaign_message c"
+        + "   WHERE c.message_id = a.message_id), 0) AS campaign_id, a.channel, a.parts, a.delivered,"
         + " a.failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
         + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
         + "   ELSE 'submitted' END AS status,"
@@ -249,7 +296,7 @@ public final class ReceiptStore {
         + " a.submitted_at,"
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
-        + " a.done_at FROM agg a LEFT JOIN receipt_campaign_message c ON c.message_id = a.message_id"
+        + " a.done_at FROM agg a"
         + " ORDER BY a.message_id)"
         + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
         + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"

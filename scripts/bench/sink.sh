@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Receipt sink benchmark (issue 5): N mixed sms.events records (single and 3-part messages, submit
+# results and receipts, receipts before their submit results, failures, rejections) through the
+# real ReceiptSinkVerticle (default options) into a real PostgreSQL with the real migrations.
+# PostgreSQL (durable: fsync and synchronous_commit on) and Kafka run embedded in their own
+# process (`qingfeng.jar services`); the client (org.qingfeng.bench.SinkBench) produces the
+# events, runs the sink, reports events applied/s and, measured in the same run on the same
+# database, a raw unnest insert of the same rows in the same batch size, and the ratio; then it
+# verifies the result (exit 1 on a mismatch).
+#
+#   scripts/bench/sink.sh                 # 200,000 events, batches of 2,000
+#   EVENTS=50000 BATCH=2000 scripts/bench/sink.sh
+#   SINK_BENCH_REFERENCE=0 ...            # skip the comparison with a direct BatchApplier run
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+EVENTS="${EVENTS:-200000}"
+BATCH="${BATCH:-2000}"
+HEAP="${HEAP:--Xmx1g}"
+if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/SinkBench.class ]]; then
+  mvn -B -q -DskipTests package
+fi
+
+WORK=$(mktemp -d /tmp/qingfeng-bench-sink.XXXXXX)
+echo "work dir $WORK; services log $WORK/services.log"
+: >"$WORK/services.log"
+java -Xmx512m -jar target/qingfeng.jar services --data-dir "$WORK/services" >"$WORK/services.log" 2>&1 &
+SERVICES=$!
+trap 'kill $SERVICES 2>/dev/null; wait $SERVICES 2>/dev/null; rm -rf "$WORK/services"' EXIT
+
+for _ in $(seq 1 600); do
+  if grep -q '^# services ready' "$WORK/services.log"; then break; fi
+  if ! kill -0 $SERVICES 2>/dev/null; then echo "services exited:"; tail -30 "$WORK/services.log"; exit 1; fi
+  sleep 0.5
+done
+grep -q '^# services ready' "$WORK/services.log" || { echo "services not ready"; tail -30 "$WORK/services.log"; exit 1; }
+PG_URL=$(sed -n 's/^QINGFENG_POSTGRES_URL=//p' "$WORK/services.log")
+KAFKA=$(sed -n 's/^QINGFENG_KAFKA_BOOTSTRAP_SERVERS=//p' "$WORK/services.log")
+PG_PORT=$(echo "$PG_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
+echo "postgres $PG_URL, kafka $KAFKA"
+
+java "$HEAP" -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
+  -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.SinkBench "$PG_PORT" "$KAFKA" "$EVENTS" "$BATCH"

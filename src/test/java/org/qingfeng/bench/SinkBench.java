@@ -1,0 +1,409 @@
+package org.qingfeng.bench;
+
+import com.jsoniter.output.JsonStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.qingfeng.app.PostgresUrl;
+import org.qingfeng.db.Database;
+import org.qingfeng.db.Migrations;
+import org.qingfeng.kafka.KafkaSettings;
+import org.qingfeng.kafka.TopicProvisioner;
+import org.qingfeng.kafka.Topics;
+import org.qingfeng.receipts.BatchApplier;
+import org.qingfeng.receipts.LatencyBuckets;
+import org.qingfeng.receipts.ReceiptSinkOptions;
+import org.qingfeng.receipts.ReceiptSinkVerticle;
+import org.qingfeng.receipts.ReceiptStore;
+import org.qingfeng.sms.events.SmsEvent;
+
+/**
+ * Client side of scripts/bench/sink.sh (issue 5): produces N mixed sms.events records, runs the
+ * real receipt sink (default options) over them against a real, migrated PostgreSQL, and reports
+ * events applied per second from the first applied batch to the last. In the same run and on the
+ * same database it times a raw {@code INSERT ... SELECT FROM unnest(...)} of the same rows, in
+ * the same batch size, into a table shaped like receipt_event_log (before and after the sink; the
+ * ratio uses their mean). Then it verifies the sink's result: every event logged, nothing left
+ * parked, statistics equal to counts over receipt_message, and every receipt table identical to
+ * what BatchApplier gives applying the same events directly, in produce order, in a second database.
+ *
+ * <p>Usage: SinkBench PG_PORT KAFKA_BOOTSTRAP [EVENTS [BATCH]]; exits 1 on a verification failure.
+ */
+public final class SinkBench {
+  static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z, as the receipt tests
+  static final List<String> TABLES = List.of("receipt_event_log", "receipt_campaign_message", "receipt_part",
+      "receipt_message", "receipt_parked", "receipt_unmatched", "receipt_stat_status", "receipt_stat_minute",
+      "receipt_stat_error", "receipt_stat_latency");
+
+  public static void main(String[] args) throws Exception {
+    int pgPort = Integer.parseInt(args[0]);
+    String kafka = args[1];
+    int n = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+    ReceiptSinkOptions defaults = new ReceiptSinkOptions(kafka, "sms.events", "dlq");
+    int batch = args.length > 3 ? Integer.parseInt(args[3]) : defaults.batchSize;
+    boolean reference = !"0".equals(System.getenv("SINK_BENCH_REFERENCE"));
+    PostgresUrl url = new PostgresUrl("127.0.0.1", pgPort, "qingfeng", "postgres", "");
+    Migrations.migrate(url);
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Database.pool(vertx, url, 16);
+    int failures = 0;
+    try {
+      System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(), load());
+      List<SmsEvent> events = mixed(n);
+      Topics topics = new Topics("");
+      KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(kafka));
+      await(TopicProvisioner.ensure(admin, topics, 6, (short) 1));
+      await(admin.close());
+      long t0 = System.nanoTime();
+      produce(vertx, kafka, topics.smsEvents, events);
+      System.out.printf("produced %,d events to %s in %.1f s%n", n, topics.smsEvents, (System.nanoTime() - t0) / 1e9);
+
+      double raw1 = rawInsert(pool, events, batch);
+      System.out.printf("raw unnest insert (before): %,d rows in batches of %d: %,.0f rows/s%n", n, batch, raw1);
+
+      ReceiptSinkOptions o = new ReceiptSinkOptions(kafka, topics.smsEvents, topics.dlq);
+      o.groupId = "bench-sink-" + System.currentTimeMillis();
+      o.batchSize = batch;
+      Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + 3_600_000), ZoneOffset.UTC);
+      ReceiptSinkVerticle sink = new ReceiptSinkVerticle(o, pool, new SimpleMeterRegistry(), clock);
+      long deployed = System.nanoTime();
+      await(vertx.deployVerticle(sink));
+      long firstAt = 0;
+      double firstApplied = 0;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+      while (sink.metrics().applied() < n) {
+        double a = sink.metrics().applied();
+        if (firstAt == 0 && a > 0) {
+          firstAt = System.nanoTime();
+          firstApplied = a;
+        }
+        if (System.nanoTime() > deadline || sink.metrics().deadLetters() > 0) {
+          throw new IllegalStateException("sink stuck at " + a + " applied, " + sink.metrics().deadLetters() + " dead letters");
+        }
+        Thread.sleep(2);
+      }
+      long lastAt = System.nanoTime();
+      if (firstAt == 0) {
+        firstAt = deployed;
+      }
+      double sinkRate = (n - firstApplied) / ((lastAt - firstAt) / 1e9);
+      System.out.printf("sink: %,d events applied; %.2f s from deploy, %.2f s from the first applied batch (%,.0f events)"
+          + " to the last: %,.0f events/s%n", n, (lastAt - deployed) / 1e9, (lastAt - firstAt) / 1e9, firstApplied, sinkRate);
+      await(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
+
+      double raw2 = rawInsert(pool, events, batch);
+      System.out.printf("raw unnest insert (after): %,d rows in batches of %d: %,.0f rows/s%n", n, batch, raw2);
+      double raw = (raw1 + raw2) / 2;
+      System.out.printf("RESULT sink %,.0f events/s, raw %,.0f rows/s (mean of %,.0f and %,.0f), ratio %.3f;"
+          + " %d cores, load average %s%n", sinkRate, raw, raw1, raw2, sinkRate / raw,
+          Runtime.getRuntime().availableProcessors(), load());
+
+      failures += check("event log holds every event", count(pool, "SELECT count(*) FROM receipt_event_log"), n);
+      failures += check("nothing left parked", count(pool, "SELECT count(*) FROM receipt_parked"), 0);
+      failures += statsMatchLedger(pool);
+      if (reference) {
+        failures += compareWithDirectApply(vertx, pool, url, events, batch, clock, o.unknownAfterMs);
+      }
+    } finally {
+      await(pool.close());
+      await(vertx.close());
+    }
+    if (failures > 0) {
+      System.out.println("VERIFICATION FAILED (" + failures + ")");
+      System.exit(1);
+    }
+    System.out.println("verified");
+  }
+
+  /** The same rows as the sink's event log insert, into a copy of receipt_event_log, one transaction per batch. */
+  static double rawInsert(Pool pool, List<SmsEvent> events, int batch) {
+    await(pool.query("DROP TABLE IF EXISTS bench_raw_event_log").execute());
+    await(pool.query("CREATE TABLE bench_raw_event_log (LIKE receipt_event_log INCLUDING ALL)").execute());
+    String ts = "to_timestamp(%s / 1000.0)";
+    String sql = "INSERT INTO bench_raw_event_log (event_id, type, channel, message_id, campaign_id, part_index,"
+        + " part_total, smsc_id, status, command_status, stat_word, error_code, submitted_at, done_at, received_at)"
+        + " SELECT e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, " + String.format(ts, "sa") + ", "
+        + String.format(ts, "da") + ", " + String.format(ts, "ra")
+        + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int4[], $7::int4[], $8::text[],"
+        + " $9::text[], $10::int4[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[])"
+        + " AS u(e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, sa, da, ra)";
+    long t0 = System.nanoTime();
+    for (int from = 0; from < events.size(); from += batch) {
+      List<SmsEvent> rows = events.subList(from, Math.min(events.size(), from + batch));
+      int k = rows.size();
+      Tuple t = Tuple.tuple()
+          .addValue(col(rows, e -> e.eventId, new String[k]))
+          .addValue(col(rows, e -> e.type, new String[k]))
+          .addValue(col(rows, e -> e.channel, new String[k]))
+          .addValue(col(rows, e -> e.messageId, new String[k]))
+          .addValue(col(rows, e -> e.campaignId, new Long[k]))
+          .addValue(col(rows, e -> e.messageId == null ? null : e.partIndex, new Integer[k]))
+          .addValue(col(rows, e -> e.messageId == null ? null : e.partTotal, new Integer[k]))
+          .addValue(col(rows, e -> e.smscId, new String[k]))
+          .addValue(col(rows, e -> e.status, new String[k]))
+          .addValue(col(rows, e -> e.commandStatus, new Integer[k]))
+          .addValue(col(rows, e -> e.statWord, new String[k]))
+          .addValue(col(rows, e -> e.errorCode, new String[k]))
+          .addValue(col(rows, e -> e.submittedAt, new Long[k]))
+          .addValue(col(rows, e -> e.doneAt, new Long[k]))
+          .addValue(col(rows, e -> e.receivedAt, new Long[k]));
+      await(pool.preparedQuery(sql).execute(t));
+    }
+    double rate = events.size() / ((System.nanoTime() - t0) / 1e9);
+    long rows = count(pool, "SELECT count(*) FROM bench_raw_event_log");
+    if (rows != events.size()) {
+      throw new IllegalStateException("raw insert wrote " + rows + " rows");
+    }
+    await(pool.query("DROP TABLE bench_raw_event_log").execute());
+    return rate;
+  }
+
+  private static <T> Object[] col(List<T> rows, Function<T, Object> f, Object[] into) {
+    for (int i = 0; i < rows.size(); i++) {
+      into[i] = f.apply(rows.get(i));
+    }
+    return into;
+  }
+
+  /** Applies the same events with BatchApplier directly (no Kafka), in produce order, in a fresh database. */
+  static int compareWithDirectApply(Vertx vertx, Pool pool, PostgresUrl url, List<SmsEvent> events, int batch,
+      Clock clock, long unknownAfterMs) {
+    String db = "qingfeng_sink_ref";
+    await(pool.query("DROP DATABASE IF EXISTS " + db).execute());
+    await(pool.query("CREATE DATABASE " + db).execute());
+    PostgresUrl refUrl = url.withDatabase(db);
+    Migrations.migrate(refUrl);
+    Pool ref = Database.pool(vertx, refUrl, 4);
+    try {
+      BatchApplier applier = new BatchApplier(new ReceiptStore(ref), clock, unknownAfterMs);
+      long t0 = System.nanoTime();
+      for (int from = 0; from < events.size(); from += batch) {
+        // The sink decodes its own copies from JSON; give the applier copies too (it lower-cases states).
+        List<SmsEvent> rows = new ArrayList<>();
+        for (SmsEvent e : events.subList(from, Math.min(events.size(), from + batch))) {
+          rows.add(com.jsoniter.JsonIterator.deserialize(JsonStream.serialize(e), SmsEvent.class));
+        }
+        await(applier.apply(rows));
+      }
+      System.out.printf("reference: BatchApplier directly (no Kafka, produce order): %,.0f events/s%n",
+          events.size() / ((System.nanoTime() - t0) / 1e9));
+      Map<String, String> sink = digest(pool);
+      Map<String, String> direct = digest(ref);
+      int failures = 0;
+      for (String table : TABLES) {
+        boolean same = Objects.equals(sink.get(table), direct.get(table));
+        System.out.printf("  %-26s %s%s%n", table, same ? "identical " : "DIFFERENT ", sink.get(table)
+            + (same ? "" : " vs direct " + direct.get(table)));
+        failures += same ? 0 : 1;
+      }
+      return failures;
+    } finally {
+      await(ref.close());
+    }
+  }
+
+  /** An md5 of every row of each receipt table (statistics rows at zero left out: they depend on batch boundaries). */
+  static Map<String, String> digest(Pool pool) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String table : TABLES) {
+      Row r = await(pool.query("SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
+          + table + " t" + (table.startsWith("receipt_stat_") ? " WHERE messages <> 0" : "")).execute()).iterator().next();
+      out.put(table, r.getLong(0) + ":" + r.getString(1));
+    }
+    return out;
+  }
+
+  /** The incrementally kept statistics equal counts computed directly from receipt_message. */
+  static int statsMatchLedger(Pool pool) {
+    int failures = 0;
+    failures += same("status statistics", lines(pool, "SELECT campaign_id, channel, status, messages FROM receipt_stat_status"
+        + " WHERE messages <> 0"), lines(pool, "SELECT campaign_id, channel, status, count(*) FROM receipt_message GROUP BY 1, 2, 3"));
+    failures += same("error statistics", lines(pool, "SELECT campaign_id, channel, error_code, messages FROM receipt_stat_error"
+        + " WHERE messages <> 0"), lines(pool, "SELECT campaign_id, channel, coalesce(nullif(error_code, ''), 'none'), count(*)"
+        + " FROM receipt_message WHERE status IN ('failed', 'rejected') GROUP BY 1, 2, 3"));
+    failures += same("minute statistics", lines(pool, "SELECT campaign_id, channel, (extract(epoch FROM minute) * 1000)::int8,"
+        + " kind, messages FROM receipt_stat_minute WHERE messages <> 0"),
+        lines(pool, "SELECT campaign_id, channel, (extract(epoch FROM m) * 1000)::int8, kind, count(*) FROM ("
+            + " SELECT campaign_id, channel, date_trunc('minute', submitted_at) AS m, 'submitted' AS kind FROM receipt_message"
+            + "  WHERE status <> 'rejected'"
+            + " UNION ALL SELECT campaign_id, channel, date_trunc('minute', final_at), status FROM receipt_message"
+            + "  WHERE status IN ('delivered', 'failed', 'rejected') AND final_at IS NOT NULL) x GROUP BY 1, 2, 3, 4"));
+    Map<String, Long> latency = new LinkedHashMap<>();
+    for (Row r : await(pool.query("SELECT campaign_id, channel, (extract(epoch FROM final_at) * 1000)::int8"
+        + " - (extract(epoch FROM submitted_at) * 1000)::int8 FROM receipt_message"
+        + " WHERE status IN ('delivered', 'failed') AND final_at IS NOT NULL").execute())) {
+      latency.merge(r.getLong(0) + "|" + r.getString(1) + "|" + LatencyBuckets.bucket(r.getLong(2)), 1L, Long::sum);
+    }
+    Set<String> expected = new HashSet<>();
+    latency.forEach((k, v) -> expected.add(k + "|" + v));
+    failures += same("latency statistics", lines(pool, "SELECT campaign_id, channel, bucket, messages FROM receipt_stat_latency"
+        + " WHERE messages <> 0"), expected);
+    return failures;
+  }
+
+  private static int same(String what, Set<String> kept, Set<String> computed) {
+    boolean ok = kept.equals(computed);
+    System.out.printf("  %-26s %s (%d rows)%n", what, ok ? "match receipt_message" : "DIFFER from receipt_message", kept.size());
+    return ok ? 0 : 1;
+  }
+
+  private static Set<String> lines(Pool pool, String sql) {
+    Set<String> out = new HashSet<>();
+    for (Row r : await(pool.query(sql).execute())) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < r.size(); i++) {
+        b.append(i == 0 ? "" : "|").append(r.getValue(i));
+      }
+      out.add(b.toString());
+    }
+    return out;
+  }
+
+  private static int check(String what, long actual, long expected) {
+    boolean ok = actual == expected;
+    System.out.printf("  %-26s %s (%,d, expected %,d)%n", what, ok ? "ok" : "FAILED", actual, expected);
+    return ok ? 0 : 1;
+  }
+
+  static void produce(Vertx vertx, String bootstrap, String topic, List<SmsEvent> events) {
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSettings.producer(bootstrap, "sink-bench"));
+    try {
+      for (int from = 0; from < events.size(); from += 10_000) {
+        List<Future<?>> sent = new ArrayList<>();
+        for (SmsEvent e : events.subList(from, Math.min(events.size(), from + 10_000))) {
+          sent.add(producer.send(KafkaProducerRecord.create(topic, e.partitionKey(), JsonStream.serialize(e))));
+        }
+        await(Future.all(sent));
+      }
+    } finally {
+      await(producer.close());
+    }
+  }
+
+  // ---- events, as the SMPP connector publishes them (the mix of the receipt tests' TestEvents) ----
+
+  /**
+   * Exactly {@code count} events: single and 3-part messages over two channels and three campaigns
+   * (and test sends); delivered, failed (2 in 40), rejected (1 in 50) and never-answered (1 in 40)
+   * messages; every tenth message with its receipts (not naming our message) before its submit results.
+   */
+  static List<SmsEvent> mixed(int count) {
+    List<SmsEvent> out = new ArrayList<>(count + 8);
+    for (int i = 0; out.size() < count; i++) {
+      out.addAll(message(i));
+    }
+    return new ArrayList<>(out.subList(0, count));
+  }
+
+  static List<SmsEvent> message(int i) {
+    String channel = i % 5 == 0 ? "ch2" : "sim";
+    Long campaign = i % 4 == 0 ? null : (long) (i % 4);
+    String id = campaign == null ? "test-" + i : Integer.toString(1_000_000 + i);
+    int parts = i % 3 == 2 ? 3 : 1;
+    long submittedAt = T0 + i * 7L;
+    List<SmsEvent> submits = new ArrayList<>();
+    List<SmsEvent> receipts = new ArrayList<>();
+    boolean early = i % 10 == 4;
+    for (int k = 1; k <= parts; k++) {
+      String smsc = Integer.toHexString(0x1000000 + i * 4 + k);
+      if (i % 50 == 7 && k == 1) {
+        submits.add(submit(channel, id, campaign, k, parts, null, "rejected", 0x58, submittedAt));
+        break;
+      }
+      submits.add(submit(channel, id, campaign, k, parts, smsc, "submitted", 0, submittedAt + k));
+      if (i % 40 == 9) {
+        continue; // never answered
+      }
+      boolean fails = i % 20 == 3 && k == parts;
+      long at = submittedAt + 200 + (i * 37L % 90_000);
+      receipts.add(receipt(channel, smsc, early ? null : id, k, parts, fails ? "UNDELIVERABLE" : "DELIVERED",
+          fails ? "00" + (1 + i % 3) : "000", at));
+    }
+    List<SmsEvent> out = new ArrayList<>();
+    if (early) {
+      out.addAll(receipts);
+      out.addAll(submits);
+    } else {
+      out.addAll(submits);
+      out.addAll(receipts);
+    }
+    return out;
+  }
+
+  static SmsEvent submit(String channel, String messageId, Long campaignId, int part, int total, String smscId,
+      String status, int commandStatus, long submittedAt) {
+    SmsEvent e = new SmsEvent();
+    e.type = SmsEvent.TYPE_SUBMIT_RESULT;
+    e.channel = channel;
+    e.messageId = messageId;
+    e.campaignId = campaignId;
+    e.partIndex = part;
+    e.partTotal = total;
+    e.smscId = smscId;
+    e.status = status;
+    e.commandStatus = commandStatus;
+    e.submittedAt = submittedAt;
+    e.receivedAt = submittedAt + 5;
+    e.eventId = channel + ":" + (smscId != null ? smscId : messageId + "#" + part) + ":" + e.type + ":" + status;
+    return e;
+  }
+
+  static SmsEvent receipt(String channel, String smscId, String messageId, int part, int total, String state,
+      String errorCode, long receivedAt) {
+    SmsEvent e = new SmsEvent();
+    e.type = SmsEvent.TYPE_RECEIPT;
+    e.channel = channel;
+    e.smscId = smscId;
+    e.messageId = messageId;
+    e.partIndex = messageId == null ? 0 : part;
+    e.partTotal = messageId == null ? 0 : total;
+    e.status = state;
+    e.statWord = state.substring(0, Math.min(7, state.length()));
+    e.errorCode = errorCode;
+    e.doneAt = receivedAt - 1;
+    e.receivedAt = receivedAt;
+    e.eventId = channel + ":" + smscId + ":" + e.type + ":" + state;
+    return e;
+  }
+
+  private static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  private static long count(Pool pool, String sql) {
+    return await(pool.query(sql).execute()).iterator().next().getLong(0);
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
