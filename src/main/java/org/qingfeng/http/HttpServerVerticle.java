@@ -31,6 +31,9 @@ public final class HttpServerVerticle extends VerticleBase {
         .setHost(host)
         .setPort(port)
         .setCompressionSupported(true)
+        // No WebSocket endpoint: without these its extension handler sits in every connection's pipeline.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxInitialLineLength(8192)
