@@ -100,7 +100,7 @@ Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD
 | ratio | **$RATIO** | | | | |
 
 Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
-(server log: ${WAKE:-no wake-up logged}; that is compiling the playlists and queueing the answers, before they are written).
+(server log: ${WAKE:-no wake-up logged}; that is each event loop compiling its screens' playlists and writing its answers).
 
 Targets: ratio >= 0.7, p99 <= 20 ms; fan-out to 10,000 long-polls < 1,000 ms.
 MD
