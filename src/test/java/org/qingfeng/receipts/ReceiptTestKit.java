@@ -106,7 +106,14 @@ final class ReceiptTestKit {
 
   /** Produces key/value pairs in order (one producer, so order per partition is kept). */
   static void produceRaw(Vertx vertx, String bootstrap, String topic, List<String[]> records) {
-    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSettings.producer(bootstrap, "receipt-test"));
+    // Not idempotent: under load the embedded broker has answered these short-lived test producers
+    // OUT_OF_ORDER_SEQUENCE right after topic creation (sequence 0 against a producer id that
+    // already had 100 records in the partition) and the sends hung until they expired. One
+    // request in flight keeps the order per partition without it.
+    Map<String, String> config = new java.util.HashMap<>(KafkaSettings.producer(bootstrap, "receipt-test"));
+    config.put("enable.idempotence", "false");
+    config.put("max.in.flight.requests.per.connection", "1");
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, config);
     try {
       List<Future<?>> sent = new ArrayList<>(records.size());
       for (String[] r : records) {
