@@ -54,7 +54,7 @@ final class OpsMetrics {
           .description("alerts firing now, by kind").register(registry);
     }
     campaignMessages = MultiGauge.builder("qingfeng.ops.campaign.messages")
-        .description("funnel of each live campaign: queued, submitted, delivered, failed, unknown").register(registry);
+        .description("funnel of each live campaign: queued, sending, submitted, delivered, failed, unknown").register(registry);
     campaignProgress = MultiGauge.builder("qingfeng.ops.campaign.progress")
         .description("share of a live campaign's messages no longer queued (0..1)").register(registry);
     Gauge.builder("qingfeng.ops.stream.clients", stream, OpsStream::size)
