@@ -1,23 +1,21 @@
 package org.qingfeng.bench;
 
-import io.vertx.core.Future;
+import static org.qingfeng.bench.BenchSupport.await;
+import static org.qingfeng.bench.BenchSupport.post;
+import static org.qingfeng.bench.BenchSupport.token;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +32,6 @@ import org.qingfeng.db.Database;
  * <p>Usage: ExpandBench HTTP_PORT PG_PORT KAFKA_PORT ADMIN_TOKEN CONTACTS
  */
 public final class ExpandBench {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int SEED_CHUNK = 50_000;
 
   public static void main(String[] args) throws Exception {
@@ -127,26 +124,4 @@ public final class ExpandBench {
     }
   }
 
-  private static String token(String base, String admin, String role, String name) throws Exception {
-    return post(base + "/api/v1/tokens", admin, new JsonObject().put("role", role).put("name", name).encode())
-        .getString("token");
-  }
-
-  private static JsonObject post(String url, String token, String json) throws Exception {
-    HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    if (res.statusCode() / 100 != 2) {
-      throw new IllegalStateException(url + " -> " + res.statusCode() + " " + res.body());
-    }
-    return new JsonObject(res.body());
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

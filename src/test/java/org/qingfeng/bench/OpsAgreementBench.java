@@ -1,6 +1,9 @@
 package org.qingfeng.bench;
 
-import io.vertx.core.Future;
+import static org.qingfeng.bench.BenchSupport.await;
+import static org.qingfeng.bench.BenchSupport.post;
+import static org.qingfeng.bench.BenchSupport.token;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.qingfeng.app.PostgresUrl;
 import org.qingfeng.db.Database;
 
@@ -494,26 +496,4 @@ public final class OpsAgreementBench {
     await(pool.query("ANALYZE contact").execute());
   }
 
-  private static String token(String base, String admin, String role, String name) throws Exception {
-    return post(base + "/api/v1/tokens", admin, new JsonObject().put("role", role).put("name", name).encode())
-        .getString("token");
-  }
-
-  private static JsonObject post(String url, String token, String json) throws Exception {
-    HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    if (res.statusCode() / 100 != 2) {
-      throw new IllegalStateException(url + " -> " + res.statusCode() + " " + res.body());
-    }
-    return new JsonObject(res.body());
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

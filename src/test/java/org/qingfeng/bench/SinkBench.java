@@ -1,5 +1,7 @@
 package org.qingfeng.bench;
 
+import static org.qingfeng.bench.BenchSupport.await;
+
 import com.jsoniter.output.JsonStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -35,6 +37,7 @@ import org.qingfeng.receipts.LatencyBuckets;
 import org.qingfeng.receipts.ReceiptSinkOptions;
 import org.qingfeng.receipts.ReceiptSinkVerticle;
 import org.qingfeng.receipts.ReceiptStore;
+import org.qingfeng.receipts.TestEvents;
 import org.qingfeng.sms.events.SmsEvent;
 
 /**
@@ -50,7 +53,6 @@ import org.qingfeng.sms.events.SmsEvent;
  * <p>Usage: SinkBench PG_PORT KAFKA_BOOTSTRAP [EVENTS [BATCH]]; exits 1 on a verification failure.
  */
 public final class SinkBench {
-  static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z, as the receipt tests
   static final List<String> TABLES = List.of("receipt_event_log", "receipt_campaign_message", "receipt_part",
       "receipt_message", "receipt_parked", "receipt_unmatched", "receipt_stat_status", "receipt_stat_minute",
       "receipt_stat_error", "receipt_stat_latency");
@@ -69,7 +71,7 @@ public final class SinkBench {
     int failures = 0;
     try {
       System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(), load());
-      List<SmsEvent> events = mixed(n);
+      List<SmsEvent> events = TestEvents.mixed(n);
       Topics topics = new Topics("");
       KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(kafka));
       await(TopicProvisioner.ensure(admin, topics, 6, (short) 1));
@@ -84,7 +86,7 @@ public final class SinkBench {
       ReceiptSinkOptions o = new ReceiptSinkOptions(kafka, topics.smsEvents, topics.dlq);
       o.groupId = "bench-sink-" + System.currentTimeMillis();
       o.batchSize = batch;
-      Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + 3_600_000), ZoneOffset.UTC);
+      Clock clock = Clock.fixed(Instant.ofEpochMilli(TestEvents.T0 + 3_600_000), ZoneOffset.UTC);
       ReceiptSinkVerticle sink = new ReceiptSinkVerticle(o, pool, new SimpleMeterRegistry(), clock);
       long deployed = System.nanoTime();
       await(vertx.deployVerticle(sink));
@@ -300,92 +302,6 @@ public final class SinkBench {
     }
   }
 
-  // ---- events, as the SMPP connector publishes them (the mix of the receipt tests' TestEvents) ----
-
-  /**
-   * Exactly {@code count} events: single and 3-part messages over two channels and three campaigns
-   * (and test sends); delivered, failed (2 in 40), rejected (1 in 50) and never-answered (1 in 40)
-   * messages; every tenth message with its receipts (not naming our message) before its submit results.
-   */
-  static List<SmsEvent> mixed(int count) {
-    List<SmsEvent> out = new ArrayList<>(count + 8);
-    for (int i = 0; out.size() < count; i++) {
-      out.addAll(message(i));
-    }
-    return new ArrayList<>(out.subList(0, count));
-  }
-
-  static List<SmsEvent> message(int i) {
-    String channel = i % 5 == 0 ? "ch2" : "sim";
-    Long campaign = i % 4 == 0 ? null : (long) (i % 4);
-    String id = campaign == null ? "test-" + i : Integer.toString(1_000_000 + i);
-    int parts = i % 3 == 2 ? 3 : 1;
-    long submittedAt = T0 + i * 7L;
-    List<SmsEvent> submits = new ArrayList<>();
-    List<SmsEvent> receipts = new ArrayList<>();
-    boolean early = i % 10 == 4;
-    for (int k = 1; k <= parts; k++) {
-      String smsc = Integer.toHexString(0x1000000 + i * 4 + k);
-      if (i % 50 == 7 && k == 1) {
-        submits.add(submit(channel, id, campaign, k, parts, null, "rejected", 0x58, submittedAt));
-        break;
-      }
-      submits.add(submit(channel, id, campaign, k, parts, smsc, "submitted", 0, submittedAt + k));
-      if (i % 40 == 9) {
-        continue; // never answered
-      }
-      boolean fails = i % 20 == 3 && k == parts;
-      long at = submittedAt + 200 + (i * 37L % 90_000);
-      receipts.add(receipt(channel, smsc, early ? null : id, k, parts, fails ? "UNDELIVERABLE" : "DELIVERED",
-          fails ? "00" + (1 + i % 3) : "000", at));
-    }
-    List<SmsEvent> out = new ArrayList<>();
-    if (early) {
-      out.addAll(receipts);
-      out.addAll(submits);
-    } else {
-      out.addAll(submits);
-      out.addAll(receipts);
-    }
-    return out;
-  }
-
-  static SmsEvent submit(String channel, String messageId, Long campaignId, int part, int total, String smscId,
-      String status, int commandStatus, long submittedAt) {
-    SmsEvent e = new SmsEvent();
-    e.type = SmsEvent.TYPE_SUBMIT_RESULT;
-    e.channel = channel;
-    e.messageId = messageId;
-    e.campaignId = campaignId;
-    e.partIndex = part;
-    e.partTotal = total;
-    e.smscId = smscId;
-    e.status = status;
-    e.commandStatus = commandStatus;
-    e.submittedAt = submittedAt;
-    e.receivedAt = submittedAt + 5;
-    e.eventId = channel + ":" + (smscId != null ? smscId : messageId + "#" + part) + ":" + e.type + ":" + status;
-    return e;
-  }
-
-  static SmsEvent receipt(String channel, String smscId, String messageId, int part, int total, String state,
-      String errorCode, long receivedAt) {
-    SmsEvent e = new SmsEvent();
-    e.type = SmsEvent.TYPE_RECEIPT;
-    e.channel = channel;
-    e.smscId = smscId;
-    e.messageId = messageId;
-    e.partIndex = messageId == null ? 0 : part;
-    e.partTotal = messageId == null ? 0 : total;
-    e.status = state;
-    e.statWord = state.substring(0, Math.min(7, state.length()));
-    e.errorCode = errorCode;
-    e.doneAt = receivedAt - 1;
-    e.receivedAt = receivedAt;
-    e.eventId = channel + ":" + smscId + ":" + e.type + ":" + state;
-    return e;
-  }
-
   private static String load() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
@@ -399,11 +315,4 @@ public final class SinkBench {
     return await(pool.query(sql).execute()).iterator().next().getLong(0);
   }
 
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

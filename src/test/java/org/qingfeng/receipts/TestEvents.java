@@ -5,13 +5,13 @@ import java.util.List;
 import org.qingfeng.sms.events.SmsEvent;
 
 /** Builds sms.events records the way the SMPP connector publishes them (event ids included). */
-final class TestEvents {
-  static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+public final class TestEvents {
+  public static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
 
   private TestEvents() {
   }
 
-  static SmsEvent submit(String channel, String messageId, Long campaignId, int part, int total, String smscId,
+  public static SmsEvent submit(String channel, String messageId, Long campaignId, int part, int total, String smscId,
       String status, int commandStatus, long submittedAt) {
     SmsEvent e = new SmsEvent();
     e.type = SmsEvent.TYPE_SUBMIT_RESULT;
@@ -29,7 +29,7 @@ final class TestEvents {
     return e;
   }
 
-  static SmsEvent receipt(String channel, String smscId, String messageId, int part, int total, String state,
+  public static SmsEvent receipt(String channel, String smscId, String messageId, int part, int total, String state,
       String errorCode, long receivedAt) {
     SmsEvent e = new SmsEvent();
     e.type = SmsEvent.TYPE_RECEIPT;
@@ -52,7 +52,7 @@ final class TestEvents {
    * and three campaigns (and test sends), delivered, failed, rejected and never-answered messages,
    * and every tenth message with its receipts before its submit results.
    */
-  static List<SmsEvent> mixed(int count) {
+  public static List<SmsEvent> mixed(int count) {
     List<SmsEvent> out = new ArrayList<>(count + 8);
     for (int i = 0; out.size() < count; i++) {
       out.addAll(message(i));
@@ -60,7 +60,7 @@ final class TestEvents {
     return new ArrayList<>(out.subList(0, count));
   }
 
-  static List<SmsEvent> message(int i) {
+  public static List<SmsEvent> message(int i) {
     String channel = i % 5 == 0 ? "ch2" : "sim";
     Long campaign = i % 4 == 0 ? null : (long) (i % 4);
     String id = campaign == null ? "test-" + i : Integer.toString(100_000 + i);

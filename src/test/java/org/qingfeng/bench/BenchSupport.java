@@ -1,0 +1,43 @@
+package org.qingfeng.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** What the benchmark clients share: operator API calls against the server under test, and waiting on futures. */
+final class BenchSupport {
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private BenchSupport() {
+  }
+
+  /** Creates a token of this role with the admin token; returns the token. */
+  static String token(String base, String admin, String role, String name) throws Exception {
+    return post(base + "/api/v1/tokens", admin, new JsonObject().put("role", role).put("name", name).encode())
+        .getString("token");
+  }
+
+  /** POSTs JSON with a bearer token; fails on anything but 2xx. */
+  static JsonObject post(String url, String token, String json) throws Exception {
+    HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 != 2) {
+      throw new IllegalStateException(url + " -> " + res.statusCode() + " " + res.body());
+    }
+    return new JsonObject(res.body());
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
