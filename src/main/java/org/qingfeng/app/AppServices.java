@@ -143,7 +143,7 @@ final class AppServices {
   }
 
   Router router() {
-    RouterAssembly assembly = new RouterAssembly(config.bodyLimit)
+    RouterAssembly assembly = new RouterAssembly(config.bodyLimit, config.bodyTimeoutMs)
         .apiGuard(new AuditHandler(audit))
         .apiGuard(new AuthHandler(tokens, java.util.Set.of(OpsRoutes.STREAM_PATH)))
         .api(new TokenRoutes(tokens)::mount)

@@ -26,6 +26,8 @@ public final class QingfengConfig {
   public final int httpInstances;
   public final int bodyLimit;
   public final long uploadLimit;
+  /** A buffered body must arrive within this; a streamed upload must not stall for longer (408). */
+  public final long bodyTimeoutMs;
   public final String postgresUrl;
   public final String postgresPassword;
   public final int postgresPoolSize;
@@ -106,6 +108,7 @@ public final class QingfengConfig {
     this.httpInstances = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
     this.bodyLimit = s.integer("http.body-limit", 1024, 512 * 1024 * 1024);
     this.uploadLimit = s.longValue("http.upload-limit", 1024, 16L * 1024 * 1024 * 1024);
+    this.bodyTimeoutMs = s.longValue("http.body-timeout-ms", 100, 3_600_000);
     this.postgresUrl = s.string("postgres.url");
     if (!postgresUrl.isEmpty()) {
       PostgresUrl.parse(postgresUrl, "postgres.url");

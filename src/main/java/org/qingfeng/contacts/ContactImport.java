@@ -81,6 +81,8 @@ final class ContactImport {
     req.endHandler(v -> onEnd());
     req.exceptionHandler(this::fail);
     ctx.response().closeHandler(v -> fail(new IllegalStateException("the client closed the connection")));
+    // Answered by someone else (408 for a stalled upload): roll back and give the connection back.
+    ctx.addEndHandler(ar -> fail(new IllegalStateException("the request was answered before the import finished")));
     if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
       ctx.response().writeContinue();
     }

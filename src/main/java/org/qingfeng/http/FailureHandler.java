@@ -46,6 +46,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 404: return "Not found";
       case 405: return "Method not allowed";
       case 406: return "Not acceptable";
+      case 408: return "Request timeout";
       case 409: return "Conflict";
       case 413: return "Content too large";
       case 415: return "Unsupported media type";

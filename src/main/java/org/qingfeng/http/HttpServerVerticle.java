@@ -38,7 +38,8 @@ public final class HttpServerVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(16384);
-    server = vertx.createHttpServer(options).requestHandler(handlerFactory.get());
+    server = vertx.createHttpServer(options).requestHandler(handlerFactory.get())
+        .invalidRequestHandler(new InvalidRequests());
     return server.listen();
   }
 

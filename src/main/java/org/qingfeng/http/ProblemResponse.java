@@ -19,6 +19,10 @@ public final class ProblemResponse {
 
   public static Future<Void> send(RoutingContext ctx, int status, String title, String detail, JsonObject extensions) {
     HttpServerResponse res = ctx.response();
+    if (res.ended()) {
+      // Already answered (e.g. 408 for a stalled body, then the connection's close fails the body read).
+      return Future.succeededFuture();
+    }
     if (res.headWritten()) {
       // Too late for a problem body: the client sees a cut response, which is the truth.
       res.reset();

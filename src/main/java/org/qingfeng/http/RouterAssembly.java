@@ -21,9 +21,12 @@ public final class RouterAssembly {
   private final List<Consumer<Router>> rootMounts = new ArrayList<>();
   private final List<java.util.regex.Pattern> streamedPaths = new ArrayList<>();
   private final int bodyLimit;
+  private final long bodyTimeoutMs;
 
-  public RouterAssembly(int bodyLimit) {
+  /** @param bodyTimeoutMs how long a body may take (buffered) or stall (streamed) before 408 */
+  public RouterAssembly(int bodyLimit, long bodyTimeoutMs) {
     this.bodyLimit = bodyLimit;
+    this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
   /** Runs before every /api/v1 route, in the order added (e.g. audit, then authentication). */
@@ -64,8 +67,10 @@ public final class RouterAssembly {
         ctx.next();
       } else if (streamedPaths.stream().anyMatch(p -> p.matcher(path).matches())) {
         StreamedBodies.prepare(ctx);
+        BodyReadTimeout.progressing(ctx, bodyTimeoutMs);
         ctx.next();
       } else {
+        BodyReadTimeout.whole(ctx, bodyTimeoutMs);
         bodies.handle(ctx);
       }
     });
@@ -79,7 +84,7 @@ public final class RouterAssembly {
     rootMounts.forEach(m -> m.accept(router));
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
-    for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+    for (int status : new int[] {400, 404, 405, 406, 408, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
     api.errorHandler(404, failures);

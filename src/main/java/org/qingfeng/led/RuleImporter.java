@@ -54,8 +54,12 @@ public final class RuleImporter {
     String effect = q.containsKey("effect") ? ItemInput.oneOf(q, "effect", ItemInput.EFFECTS) : "scroll-left";
     int dwell = q.containsKey("dwell_s") ? ItemInput.integer(q, "dwell_s", 1, 3600) : 10;
     int textMax = runtime.settings().textMaxChars;
+    // Answered by someone else (408 for a stalled upload) or the connection gone: the run must end
+    // too, or its transaction would hold a pooled connection for ever.
+    Promise<Void> answered = Promise.promise();
+    ctx.addEndHandler(ar -> answered.tryComplete());
     pool.withTransaction(conn -> LedContentStore.libraryId(conn, library.strip())
-            .compose(lib -> new Run(req, conn, lib, category, dwell, effect, textMax).start())
+            .compose(lib -> new Run(req, conn, lib, category, dwell, effect, textMax).start(answered.future()))
             .compose(result -> LedStore.notify(conn, "content").map(result)))
         .compose(result -> runtime.refresh(Set.of("content")).map(result))
         .onSuccess(result -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(result.encode()))
@@ -102,7 +106,11 @@ public final class RuleImporter {
       this.textMax = textMax;
     }
 
-    Future<JsonObject> start() {
+    Future<JsonObject> start(Future<Void> answered) {
+      if (answered.isComplete()) {
+        return Future.failedFuture(Problem.badRequest("the request was answered before the upload was read"));
+      }
+      answered.onComplete(v -> done.tryFail(Problem.badRequest("the request was answered before the upload ended")));
       req.handler(this::chunk);
       req.endHandler(v -> {
         ended = true;
@@ -110,6 +118,10 @@ public final class RuleImporter {
           if (partial.length() > 0) {
             line(partial);
             partial = Buffer.buffer();
+          }
+          if (seen.isEmpty()) {
+            // Else an empty upload would answer 201 and leave a new, empty library behind.
+            throw Problem.unprocessable("the file holds no rule (" + lineNo + " lines, all blank); nothing was imported");
           }
           flush(true);
         });
