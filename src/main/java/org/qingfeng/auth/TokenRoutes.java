@@ -22,7 +22,7 @@ public final class TokenRoutes {
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject body = JsonBody.object(ctx);
+    JsonObject body = JsonBody.object(ctx, "role", "name");
     String name = JsonBody.requiredString(body, "name", 200);
     String roleName = JsonBody.requiredString(body, "role", 20);
     Role role = Role.parse(roleName).orElseThrow(() ->

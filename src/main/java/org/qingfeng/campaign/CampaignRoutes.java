@@ -63,7 +63,7 @@ public final class CampaignRoutes {
     long id = id(ctx);
     String reason = null;
     if (ctx.body() != null && ctx.body().length() > 0) {
-      Object r = JsonBody.object(ctx).getValue("reason");
+      Object r = JsonBody.object(ctx, "reason").getValue("reason");
       if (r != null && !(r instanceof String && ((String) r).length() <= 1000)) {
         throw Problem.unprocessable("'reason' must be a string of at most 1000 characters");
       }
@@ -74,7 +74,7 @@ public final class CampaignRoutes {
 
   private void testSend(RoutingContext ctx) {
     long id = id(ctx);
-    Object v = JsonBody.object(ctx).getValue("phones");
+    Object v = JsonBody.object(ctx, "phones").getValue("phones");
     if (!(v instanceof JsonArray)) {
       throw Problem.unprocessable("'phones' must be an array of E.164 numbers");
     }

@@ -62,7 +62,7 @@ public final class OptOutRoutes {
   }
 
   private void add(RoutingContext ctx) {
-    JsonObject body = JsonBody.object(ctx);
+    JsonObject body = JsonBody.object(ctx, "phone", "reason");
     String raw = JsonBody.requiredString(body, "phone", 40);
     Object reason = body.getValue("reason");
     if (reason != null && !(reason instanceof String)) {

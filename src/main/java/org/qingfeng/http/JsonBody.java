@@ -31,6 +31,20 @@ public final class JsonBody {
     return (JsonObject) parsed;
   }
 
+  /**
+   * As {@link #object(RoutingContext)}, and refuses a field other than {@code allowed} with 422:
+   * a misspelt optional field would otherwise be ignored without a word.
+   */
+  public static JsonObject object(RoutingContext ctx, String... allowed) {
+    JsonObject body = object(ctx);
+    for (String key : body.fieldNames()) {
+      if (!java.util.Arrays.asList(allowed).contains(key)) {
+        throw Problem.unprocessable("unknown field '" + key + "' (allowed: " + String.join(", ", allowed) + ")");
+      }
+    }
+    return body;
+  }
+
   public static String requiredString(JsonObject body, String field, int maxLength) {
     Object v = body.getValue(field);
     if (v == null) {

@@ -46,7 +46,7 @@ public final class LedAlertRoutes {
   }
 
   private void raise(RoutingContext ctx) {
-    JsonObject b = JsonBody.object(ctx);
+    JsonObject b = JsonBody.object(ctx, "text", "target_groups", "target_screens", "expires_at", "ttl_s");
     String text = LedText.clean(b.getValue("text") instanceof String ? b.getString("text") : null, runtime.settings().textMaxChars, "text");
     List<Long> groups = ItemInput.ids(b, "target_groups");
     List<Long> screens = ItemInput.ids(b, "target_screens");

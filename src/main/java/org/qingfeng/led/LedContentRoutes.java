@@ -83,7 +83,7 @@ public final class LedContentRoutes {
 
   private void assign(RoutingContext ctx) {
     long library = LedScreenRoutes.id(ctx, "id");
-    JsonObject b = JsonBody.object(ctx);
+    JsonObject b = JsonBody.object(ctx, "group_id", "start_date", "rules_per_day", "daypart");
     Object group = b.getValue("group_id");
     if (!(group instanceof Integer || group instanceof Long) || ((Number) group).longValue() < 1) {
       throw Problem.unprocessable("'group_id' (a group id) is required");

@@ -39,7 +39,7 @@ public final class LedDeviceRoutes {
   }
 
   private void enroll(RoutingContext ctx) {
-    JsonObject b = JsonBody.object(ctx);
+    JsonObject b = JsonBody.object(ctx, "hardware_key", "name", "width", "height", "colour_mode", "time_zone");
     String key = JsonBody.requiredString(b, "hardware_key", 200);
     if (!key.matches("[A-Za-z0-9:._-]{4,200}")) {
       throw Problem.unprocessable("'hardware_key' must be 4 to 200 letters, digits or : . _ -");

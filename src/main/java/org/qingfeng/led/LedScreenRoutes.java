@@ -55,7 +55,7 @@ public final class LedScreenRoutes {
   }
 
   private void createGroup(RoutingContext ctx) {
-    JsonObject b = JsonBody.object(ctx);
+    JsonObject b = JsonBody.object(ctx, "name", "kind");
     String name = JsonBody.requiredString(b, "name", 200);
     String kind = ItemInput.oneOf(b, "kind", GROUP_KINDS);
     if (kind == null) {

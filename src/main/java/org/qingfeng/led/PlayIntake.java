@@ -39,7 +39,7 @@ public final class PlayIntake {
   public void handle(RoutingContext ctx) {
     Screen screen = auth.authenticate(ctx);
     runtime.seen(screen.id);
-    JsonObject body = JsonBody.object(ctx);
+    JsonObject body = JsonBody.object(ctx, "plays");
     Object raw = body.getValue("plays");
     if (!(raw instanceof JsonArray) || ((JsonArray) raw).isEmpty()) {
       throw Problem.unprocessable("'plays' must be a non-empty array");

@@ -26,7 +26,7 @@ public final class SmsPreviewRoutes {
   }
 
   private void preview(RoutingContext ctx) {
-    JsonObject body = JsonBody.object(ctx);
+    JsonObject body = JsonBody.object(ctx, "text", "signature");
     Object text = body.getValue("text");
     if (!(text instanceof String)) {
       throw Problem.unprocessable("'text' is required and must be a string");

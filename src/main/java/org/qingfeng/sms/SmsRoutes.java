@@ -69,7 +69,7 @@ public final class SmsRoutes {
   }
 
   private void testSend(RoutingContext ctx) {
-    JsonObject body = JsonBody.object(ctx);
+    JsonObject body = JsonBody.object(ctx, "channel", "to", "text", "signature");
     SmsChannels all = requireChannels();
     String channelName = body.getString("channel", all.all().keySet().iterator().next());
     SmppChannel channel = all.channel(channelName).orElseThrow(() ->

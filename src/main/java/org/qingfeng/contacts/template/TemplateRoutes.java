@@ -50,7 +50,7 @@ public final class TemplateRoutes {
   }
 
   private Input input(RoutingContext ctx) {
-    JsonObject json = JsonBody.object(ctx);
+    JsonObject json = JsonBody.object(ctx, "name", "body", "signature");
     Input in = new Input();
     in.name = JsonBody.requiredString(json, "name", 200);
     in.body = JsonBody.requiredString(json, "body", 2000);
@@ -115,7 +115,7 @@ public final class TemplateRoutes {
   /** Renders the template for one contact (and festival) and says how it goes on air. */
   private void preview(RoutingContext ctx) {
     long id = Params.id(ctx, "template");
-    JsonObject body = JsonBody.object(ctx);
+    JsonObject body = JsonBody.object(ctx, "contact_id", "festival");
     Object contactValue = body.getValue("contact_id");
     if (contactValue != null && !(contactValue instanceof Number)) {
       throw Problem.unprocessable("'contact_id' must be a number");
