@@ -7,9 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import java.nio.CharBuffer;
 import java.nio.charset.Charset;
-import java.util.List;
 import org.qingfeng.http.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +49,9 @@ final class ContactImport {
   private final Pool pool;
   private final ContactStore store;
   private final Settings settings;
-  private final CsvDecoder decoder;
-  private final CsvReader csv = new CsvReader(MAX_RECORD_CHARS);
   private final ImportReport report = new ImportReport();
-  private final CsvReader.Sink sink = this::onRecord;
+  private final ImportParser parser;
   private final long started = System.nanoTime();
-  private ImportRows rows;
   private ImportBatch pending = new ImportBatch();
   private SqlConnection conn;
   private Transaction tx;
@@ -72,7 +67,7 @@ final class ContactImport {
     this.pool = pool;
     this.store = store;
     this.settings = settings;
-    this.decoder = new CsvDecoder(forced);
+    this.parser = new ImportParser(forced, settings.numbers, settings.maxRows, MAX_RECORD_CHARS, report, row -> pending.add(row));
   }
 
   /** Starts reading; the request arrives paused (RouterAssembly pauses streamed bodies). */
@@ -99,7 +94,7 @@ final class ContactImport {
         throw new Problem(413, "Content too large", "the file is larger than http.upload-limit ("
             + settings.uploadLimit + " bytes); nothing was imported");
       }
-      feed(decoded(buffer.getBytes(), false));
+      parser.feed(buffer.getBytes());
     } catch (RuntimeException e) {
       fail(e);
       return;
@@ -119,64 +114,13 @@ final class ContactImport {
       return;
     }
     try {
-      feed(decoded(null, true));
-      finishCsv();
-      if (rows == null) {
-        throw Problem.unprocessable("the file is empty; a header row (name, phone, unit, township, tags) "
-            + "and at least one data row are expected");
-      }
-      if (report.rows == 0) {
-        throw Problem.unprocessable("the file has a header row but no data rows; nothing was imported");
-      }
+      parser.finish();
     } catch (RuntimeException e) {
       fail(e);
       return;
     }
     if (!flushing) {
       finish();
-    }
-  }
-
-  private CharBuffer decoded(byte[] input, boolean last) {
-    try {
-      return last ? decoder.finish() : decoder.decode(input);
-    } catch (CsvDecoder.MalformedException e) {
-      feed(e.decodedBefore());
-      boolean detected = req.getParam("charset") == null;
-      throw Problem.unprocessable("line " + csv.line() + ": the bytes are not valid " + e.charset().name()
-          + (detected ? " (detected from the start of the file; does it mix encodings?)" : "")
-          + "; nothing was imported. Save the file as UTF-8, or name its charset with ?charset=gb18030 or ?charset=utf-8");
-    }
-  }
-
-  private void feed(CharBuffer chars) {
-    try {
-      csv.feed(chars, sink);
-    } catch (CsvReader.CsvException e) {
-      throw Problem.unprocessable("line " + e.line() + ": " + e.getMessage() + "; nothing was imported");
-    }
-  }
-
-  private void finishCsv() {
-    try {
-      csv.finish(sink);
-    } catch (CsvReader.CsvException e) {
-      throw Problem.unprocessable("line " + e.line() + ": " + e.getMessage() + "; nothing was imported");
-    }
-  }
-
-  private void onRecord(List<String> fields, long line) {
-    if (rows == null) {
-      rows = new ImportRows(ImportColumns.fromHeader(fields), settings.numbers);
-      return;
-    }
-    if (++report.rows > settings.maxRows) {
-      throw new Problem(413, "Content too large", "the file has more than " + settings.maxRows
-          + " data rows (contacts.import-max-rows); nothing was imported");
-    }
-    ImportBatch.Row row = rows.toRow(fields, line, report);
-    if (row != null) {
-      pending.add(row);
     }
   }
 
@@ -220,7 +164,7 @@ final class ContactImport {
         respondFailure(ar.cause());
         return;
       }
-      report.charset = decoder.charset() == null ? "US-ASCII" : decoder.charset().name();
+      report.charset = parser.charsetName();
       long ms = Math.max(1, (System.nanoTime() - started) / 1_000_000);
       LOG.info("contacts import: {} rows ({} imported, {} updated, {} merged, {} rejected), {} bytes {} in {} ms ({} rows/s)",
           report.rows, report.imported, report.updated, report.merged, report.rejected, bytes, report.charset,
