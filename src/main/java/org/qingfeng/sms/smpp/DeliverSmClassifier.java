@@ -48,14 +48,16 @@ final class DeliverSmClassifier {
         Optional<ParsedReceipt> parsed = DeliveryReceiptText.parse(text);
         Integer tlvState = byteTlv(pdu, TAG_MESSAGE_STATE);
 
-        String rawId = tlvId != null ? tlvId : parsed.map(p -> p.id).orElse(null);
-        if (rawId == null || rawId.isBlank()) {
+        // trim() as normalize() does: an id of control bytes only is no id. An empty TLV falls back to the text.
+        String rawId = tlvId != null && !tlvId.trim().isEmpty() ? tlvId : parsed.map(p -> p.id).orElse(null);
+        if (rawId == null || rawId.trim().isEmpty()) {
             return ClassifiedDeliverSm.unreadable("receipt without receipted_message_id or readable text");
         }
         ClassifiedDeliverSm c = new ClassifiedDeliverSm();
         c.kind = ClassifiedDeliverSm.Kind.RECEIPT;
         c.smscId = normalizer.normalize(rawId.trim());
-        String statWord = parsed.map(p -> p.stat).orElse(null);
+        // An empty "stat:" says nothing: it must not become a receipt with a blank word (read as UNKNOWN, a failure).
+        String statWord = parsed.map(p -> p.stat).filter(w -> !w.isBlank()).orElse(null);
         if (tlvState != null) {
             c.state = ReceiptState.fromMessageState(tlvState);
         } else if (statWord != null) {
