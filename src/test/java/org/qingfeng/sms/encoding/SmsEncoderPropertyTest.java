@@ -79,6 +79,76 @@ class SmsEncoderPropertyTest {
         }
     }
 
+    @Property(tries = 1000)
+    void aLoneSurrogateIsRefusedNamingItNeverSentAsAGarbledPart(@ForAll("texts") String text, @ForAll("loneSurrogates") char lone,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 1000) int at) {
+        int i = Math.min(at, text.length());
+        // Never inside a pair, and never next to a half it could pair with.
+        while (i > 0 && i < text.length() && Character.isLowSurrogate(text.charAt(i))) {
+            i--;
+        }
+        String broken = text.substring(0, i) + lone + text.substring(i);
+        org.assertj.core.api.Assumptions.assumeThat(wellFormed(broken)).isFalse();
+        for (SmsEncoder encoder : List.of(new SmsEncoder(255, false), new SmsEncoder(1, true))) {
+            SmsTextException refused = org.junit.jupiter.api.Assertions.assertThrows(SmsTextException.class, () -> encoder.encode(broken, 9));
+            assertThat(refused.code()).isEqualTo(SmsTextException.Code.INVALID_TEXT);
+            assertThat(refused.getMessage()).contains(String.format("U+%04X", (int) lone));
+        }
+    }
+
+    /** Any string at all: encoded so that the parts join back to it, or refused for a reason that is true of it. */
+    @Property(tries = 3000)
+    void anyStringIsEncodedWholeOrRefusedForATrueReason(@ForAll("anyStrings") String text,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int maxParts) {
+        try {
+            EncodedSms sms = new SmsEncoder(maxParts, false).encode(text, 3);
+            assertThat(wellFormed(text)).isTrue();
+            assertThat(sms.parts()).isBetween(1, maxParts);
+            StringBuilder joined = new StringBuilder();
+            for (SmsPart part : sms.partList()) {
+                assertThat(wellFormed(part.text())).as("a part never holds half a pair").isTrue();
+                assertThat(SmsDecoder.decode(sms.encoding().dataCoding(), part.payload())).isEqualTo(part.text());
+                joined.append(part.text());
+            }
+            assertThat(joined.toString()).isEqualTo(text);
+        } catch (SmsTextException e) {
+            switch (e.code()) {
+                case EMPTY -> assertThat(text).isEmpty();
+                case INVALID_TEXT -> assertThat(wellFormed(text)).isFalse();
+                case TOO_LONG -> assertThat(wellFormed(text)).isTrue();
+                default -> throw new AssertionError("unexpected refusal " + e.code() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** UTF-16 well-formedness, checked here independently of the encoder's own check. */
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Provide
+    Arbitrary<Character> loneSurrogates() {
+        return Arbitraries.chars().range('\uD800', '\uDFFF');
+    }
+
+    @Provide
+    Arbitrary<String> anyStrings() {
+        Arbitrary<String> units = Arbitraries.strings().ofMaxLength(400);
+        Arbitrary<String> surrogateHeavy = Arbitraries.strings().withCharRange('\uD7F0', '\uE010').withChars("a中€").ofMaxLength(200);
+        return Arbitraries.oneOf(units, surrogateHeavy, texts());
+    }
+
     /** Septets (GSM) or UTF-16 code units (UCS-2) a text occupies. */
     private static int units(String text, boolean gsm) {
         if (!gsm) {
