@@ -28,7 +28,42 @@ public final class JsonBody {
     if (!(parsed instanceof JsonObject)) {
       throw Problem.badRequest("the body must be a JSON object");
     }
+    requireWellFormedText(parsed, "");
     return (JsonObject) parsed;
+  }
+
+  /**
+   * JSON may escape half a surrogate pair (backslash-u D800); that is no text, and stored it would come
+   * back as '?'. Refused here once for every body, naming the field.
+   */
+  private static void requireWellFormedText(Object value, String path) {
+    if (value instanceof JsonObject) {
+      for (java.util.Map.Entry<String, Object> e : (JsonObject) value) {
+        String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        checkText(e.getKey(), field + " (its name)");
+        requireWellFormedText(e.getValue(), field);
+      }
+    } else if (value instanceof io.vertx.core.json.JsonArray) {
+      io.vertx.core.json.JsonArray array = (io.vertx.core.json.JsonArray) value;
+      for (int i = 0; i < array.size(); i++) {
+        requireWellFormedText(array.getValue(i), path + "[" + i + "]");
+      }
+    } else if (value instanceof String) {
+      checkText((String) value, path);
+    }
+  }
+
+  private static void checkText(String s, String field) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw Problem.unprocessable(String.format("'%s' is not valid text: it holds an unpaired UTF-16 surrogate \\u%04X at index %d",
+            field, (int) c, i));
+      }
+    }
   }
 
   /**

@@ -402,6 +402,9 @@ class BadInputCatalogueTest {
           Answer a = call(valid.copy().put(name, bad).encode().getBytes(StandardCharsets.UTF_8));
           acceptedOrRefused("'" + name + "'=" + bad, a, bad);
         }
+        // An escaped lone surrogate is valid JSON but no text: stored, it would come back as '?'.
+        String lone = valid.copy().put(name, "@@LONE@@").encode().replace("@@LONE@@", "x\\ud800y");
+        expect("'" + name + "' with a lone surrogate", call(lone.getBytes(StandardCharsets.UTF_8)), Set.of(400, 422), name);
       });
     }
 
