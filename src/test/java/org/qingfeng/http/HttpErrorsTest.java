@@ -64,6 +64,22 @@ class HttpErrorsTest {
   }
 
   @Test
+  void requestLineOver8KiBIs414AndHeadersOver16KiBAre431AsProblems() {
+    var longLine = http.send(HttpMethod.GET, "/health/live?pad=" + "p".repeat(9000), null, null, null);
+    var bigHeaders = Http.await(io.vertx.ext.web.client.WebClient.create(server.vertx()).get(server.httpPort(), "127.0.0.1", "/health/live")
+        .putHeader("X-Padding", "p".repeat(20 * 1024)).send());
+    assertThat(longLine.statusCode()).isEqualTo(414);
+    assertThat(bigHeaders.statusCode()).isEqualTo(431);
+    for (var probe : java.util.List.of(longLine, bigHeaders)) {
+      assertThat(probe.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      JsonObject p = probe.bodyAsJsonObject();
+      assertThat(p.getInteger("status")).isEqualTo(probe.statusCode());
+      assertThat(p.getString("detail")).contains(probe.statusCode() == 414 ? "request line" : "headers");
+    }
+    assertThat(http.get("/health/live", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void everyResponseCarriesARequestId() {
     HttpResponse<Buffer> ok = http.get("/health/live", null);
     assertThat(ok.statusCode()).isEqualTo(200);
