@@ -129,7 +129,7 @@ final class Catalogue {
     e.put("DELETE /api/v1/led/libraries/{id}/assignments/{group}", new Entry(OPERATOR, VIEWER, l + "/" + f.group, null));
     e.put("GET /api/v1/led/alerts", new Entry(VIEWER, null, "/api/v1/led/alerts", null));
     e.put("POST /api/v1/led/alerts", new Entry(OPERATOR, VIEWER, "/api/v1/led/alerts",
-        new JsonObject().put("text", "紧急通知").put("target_groups", new JsonArray().add(f.group)).put("ttl_s", 60).encode()));
+        new JsonObject().put("text", "紧急通知").put("target_groups", new JsonArray().add(f.group)).put("ttl_s", 3600).encode()));
     e.put("DELETE /api/v1/led/alerts/{id}", new Entry(OPERATOR, VIEWER, "/api/v1/led/alerts/" + f.alert, null));
     e.put("GET /api/v1/led/reports/plays", new Entry(VIEWER, null, "/api/v1/led/reports/plays", null));
     e.put("GET /api/v1/led/reports/alerts/{id}", new Entry(VIEWER, null, "/api/v1/led/reports/alerts/" + f.alert, null));
