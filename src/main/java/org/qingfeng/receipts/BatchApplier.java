@@ -129,7 +129,9 @@ public final class BatchApplier {
     Future<Void> locked = store.lock(c, messages);
     Future<Map<String, MessageState>> before = store.snapshot(c, messages);
     Future<Void> mapped = store.mapCampaigns(c, campaigns);
-    Future<Void> parts = store.upsertParts(c, bestSubmits(submits));
+    Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
+    Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
+        s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
     Future<Integer> matched = store.match(c, messages, receipts);
     Future<List<MessageState>> changed = store.recompute(c, messages, unknownCutoff);
     return Future.all(List.of(locked, before, mapped, parts, matched, changed)).compose(v -> {
@@ -170,6 +172,37 @@ public final class BatchApplier {
     }
     return new ArrayList<>(best.values());
   }
+
+  /**
+   * The batch's best receipt per (channel, SMSC id), ranked as {@link ReceiptStore#match} ranks
+   * them: a final state beats ENROUTE, then the later receipt. A tie on both is left out (match
+   * breaks it by event id in the database's collation), so whatever is given here is exactly what
+   * match would pick among these receipts.
+   */
+  static Map<String, SmsEvent> bestReceipts(List<SmsEvent> receipts) {
+    Map<String, SmsEvent> best = new HashMap<>();
+    Set<String> tied = new HashSet<>();
+    for (SmsEvent r : receipts) {
+      String key = smscKey(r.channel, r.smscId);
+      SmsEvent other = best.get(key);
+      int cmp = other == null ? 1 : RECEIPT_ORDER.compare(r, other);
+      if (cmp > 0) {
+        best.put(key, r);
+        tied.remove(key);
+      } else if (cmp == 0) {
+        tied.add(key);
+      }
+    }
+    best.keySet().removeAll(tied);
+    return best;
+  }
+
+  static String smscKey(String channel, String smscId) {
+    return channel + '\u0000' + smscId;
+  }
+
+  private static final Comparator<SmsEvent> RECEIPT_ORDER = Comparator
+      .comparing((SmsEvent e) -> !"enroute".equals(e.status)).thenComparingLong(e -> e.receivedAt);
 
   static int rank(String submitStatus) {
     return SmsEvent.STATUS_SUBMITTED.equals(submitStatus) ? 3 : SmsEvent.STATUS_REJECTED.equals(submitStatus) ? 2 : 1;

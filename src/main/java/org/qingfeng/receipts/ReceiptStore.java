@@ -154,20 +154,36 @@ public final class ReceiptStore {
         .mapEmpty();
   }
 
-  /** Creates or updates parts from submit results (one per part, see {@link BatchApplier#bestSubmits}). */
-  Future<Void> upsertParts(SqlClient c, List<SmsEvent> submits) {
+  /**
+   * Creates or updates parts from submit results (one per part, see {@link BatchApplier#bestSubmits}).
+   * A part created here is created with its receipt already set when {@code receiptOf} names the
+   * batch's best receipt for it (see {@link BatchApplier#bestReceipts}), so that {@link #match},
+   * which still sees that receipt, finds nothing better to write: one row version instead of an
+   * insert followed by an update of the same row (a second heap tuple and, the page being full,
+   * new entries in both of its indexes). A part that exists already keeps its receipt columns
+   * here; {@link #match} sets them as before.
+   */
+  Future<Void> upsertParts(SqlClient c, List<SmsEvent> submits, Function<SmsEvent, SmsEvent> receiptOf) {
     if (submits.isEmpty()) {
       return Future.succeededFuture();
     }
     List<SmsEvent> rows = new ArrayList<>(submits);
     rows.sort(Comparator.comparing((SmsEvent e) -> e.messageId).thenComparingInt(e -> e.partIndex));
     int n = rows.size();
+    SmsEvent[] receipt = new SmsEvent[n];
+    for (int i = 0; i < n; i++) {
+      receipt[i] = receiptOf.apply(rows.get(i));
+    }
+    List<SmsEvent> rs = java.util.Arrays.asList(receipt);
     String rank = "CASE %s WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END";
     String sql = "INSERT INTO receipt_part AS p (message_id, part_index, part_total, channel, smsc_id, submit_status,"
-        + " command_status, submitted_at, submit_received_at, submit_event_id)"
-        + " SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e"
+        + " command_status, submitted_at, submit_received_at, submit_event_id, state, stat_word, error_code, done_at,"
+        + " receipt_at, receipt_event_id)"
+        + " SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e, rst, rsw, rec, "
+        + ts("rda") + ", " + ts("rra") + ", re"
         + " FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::int8[],"
-        + " $9::int8[], $10::text[]) AS u(m, pi, pt, ch, s, st, cs, sa, ra, e)"
+        + " $9::int8[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int8[], $15::int8[], $16::text[])"
+        + " AS u(m, pi, pt, ch, s, st, cs, sa, ra, e, rst, rsw, rec, rda, rra, re)"
         + " ON CONFLICT (message_id, part_index) DO UPDATE SET part_total = EXCLUDED.part_total,"
         + " channel = EXCLUDED.channel, smsc_id = EXCLUDED.smsc_id, submit_status = EXCLUDED.submit_status,"
         + " command_status = EXCLUDED.command_status, submitted_at = EXCLUDED.submitted_at,"
@@ -185,7 +201,13 @@ public final class ReceiptStore {
             .addValue(col(rows, e -> e.commandStatus, new Integer[n]))
             .addValue(col(rows, e -> e.submittedAt, new Long[n]))
             .addValue(col(rows, e -> e.receivedAt, new Long[n]))
-            .addValue(col(rows, e -> e.eventId, new String[n])))
+            .addValue(col(rows, e -> e.eventId, new String[n]))
+            .addValue(col(rs, r -> r == null ? null : r.status, new String[n]))
+            .addValue(col(rs, r -> r == null ? null : r.statWord, new String[n]))
+            .addValue(col(rs, r -> r == null ? null : r.errorCode, new String[n]))
+            .addValue(col(rs, r -> r == null ? null : r.doneAt, new Long[n]))
+            .addValue(col(rs, r -> r == null ? null : r.receivedAt, new Long[n]))
+            .addValue(col(rs, r -> r == null ? null : r.eventId, new String[n])))
         .mapEmpty();
   }
 
