@@ -11,7 +11,8 @@
 #
 # Exit code: 0 all held, 1 a violation (listed), 3 the run itself failed. Data and logs: target/faults/run/
 # (logs/ has one file per process start). Every process is stopped on exit, however the script ends.
-# On the shared machine run it under the bench lock: flock /tmp/qingfeng-bench.lock scripts/faults/run.sh ...
+# On the shared machine run it under the bench lock, with -o so that no process it starts inherits the
+# lock (a leftover process would hold it for everyone): flock -o /tmp/qingfeng-bench.lock scripts/faults/run.sh ...
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -104,20 +104,31 @@ final class Proc {
     return process.exitValue();
   }
 
-  /** Stops every process still running, newest first (servers before the services they use). */
+  /** Stops every process still running: clients of PostgreSQL and Kafka first, newest first, then those two. */
   static void stopAll() {
     List<Proc> all = new ArrayList<>(STARTED);
+    List<Proc> order = new ArrayList<>();
     for (int i = all.size() - 1; i >= 0; i--) {
+      if (!all.get(i).isService()) {
+        order.add(all.get(i));
+      }
+    }
+    all.stream().filter(Proc::isService).forEach(order::add);
+    for (Proc p : order) {
       try {
-        all.get(i).stop(Duration.ofSeconds(20));
+        p.stop(Duration.ofSeconds(20));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        all.get(i).process.destroyForcibly();
+        p.process.destroyForcibly();
       } catch (RuntimeException e) {
-        all.get(i).process.destroyForcibly();
+        p.process.destroyForcibly();
       }
     }
     STARTED.clear();
+  }
+
+  private boolean isService() {
+    return name.equals("postgres") || name.equals("kafka");
   }
 
   /** Sum of a Prometheus counter over all its label sets in {@code metricsText} (0 when absent). */
