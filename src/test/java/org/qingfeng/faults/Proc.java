@@ -1,5 +1,6 @@
 package org.qingfeng.faults;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class Proc {
   /** Starts {@code qingfeng <args>} with exactly {@code env} as its QINGFENG_* environment. */
   static Proc start(String name, Path log, Map<String, String> env, String heap, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        heap, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "org.qingfeng.cli.Main"));
+        heap, "-XX:+UseSerialGC", "-cp", childClassPath(), "org.qingfeng.cli.Main"));
     cmd.addAll(List.of(args));
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -44,6 +45,20 @@ final class Proc {
     Proc p = new Proc(name, log, pb.start());
     STARTED.add(p);
     return p;
+  }
+
+  /**
+   * The packaged (shaded) jar alone when it is on this JVM's class path, as under failsafe, which
+   * also lists every dependency: twice-present PostgreSQL binaries stop zonky. Else the whole path.
+   */
+  private static String childClassPath() {
+    String classPath = System.getProperty("java.class.path");
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (entry.endsWith(File.separator + "qingfeng.jar") || entry.equals("qingfeng.jar")) {
+        return entry;
+      }
+    }
+    return classPath;
   }
 
   long pid() {
