@@ -162,7 +162,6 @@ final class Cluster implements AutoCloseable {
     env.put("QINGFENG_DATA_DIR", dir.resolve(name).toString());
     env.put("QINGFENG_ADMIN_TOKEN", adminToken);
     env.put("QINGFENG_SHUTDOWN_GRACE_SECONDS", "2");
-    env.put("QINGFENG_POSTGRES_POOL_SIZE", "8");
     // A killed sender's claimed messages are found quickly (outcome unknown, requeued).
     env.put("QINGFENG_CAMPAIGN_SUBMITTING_TIMEOUT_SECONDS", "10");
     env.put("QINGFENG_CAMPAIGN_SCHEDULER_LOCK_RETRY_MS", "500");
