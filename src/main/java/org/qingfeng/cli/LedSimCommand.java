@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.qingfeng.led.sim.LedSimulator;
+import org.qingfeng.led.sim.PlayLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,8 +47,12 @@ final class LedSimCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "50", description = "Plays per POST (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--duration", defaultValue = "0", description = "Seconds to run (0: until interrupted; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", defaultValue = "0", description = "Seconds to run (0: until SIGTERM or Ctrl-C; default: ${DEFAULT-VALUE}).")
   int durationS;
+
+  @Option(names = "--plays-file", paramLabel = "FILE",
+      description = "Write every play the server accepted (202) here, one 'screen_id<TAB>client_play_id' line each.")
+  Path playsFile;
 
   @Override
   public Integer call() throws Exception {
@@ -55,7 +60,9 @@ final class LedSimCommand implements Callable<Integer> {
       System.err.println("qingfeng led-sim: --screens >= 1, --wait 0..60, --speed > 0, --batch >= 1, --duration >= 0");
       return ExitCodes.BAD_CONFIG;
     }
-    try (LedSimulator sim = new LedSimulator(server, Math.min(screens * 2 + 8, 20_000))) {
+    SignalWaiter signals = durationS == 0 ? new SignalWaiter() : null;
+    try (LedSimulator sim = new LedSimulator(server, Math.min(screens * 2 + 8, 20_000));
+        PlayLog playLog = playsFile == null ? null : new PlayLog(playsFile)) {
       List<String> creds;
       if (secrets != null) {
         creds = Files.readAllLines(secrets, StandardCharsets.UTF_8).stream().map(String::trim)
@@ -77,7 +84,9 @@ final class LedSimCommand implements Callable<Integer> {
           Files.setPosixFilePermissions(saveSecrets, PosixFilePermissions.fromString("rw-------"));
         }
       }
-      sim.run(creds, waitS, speed, batch, durationS, System.out);
+      LedSimulator.Until until = signals != null ? () -> System.out.println("led-sim stopping on " + signals.await())
+          : () -> Thread.sleep(durationS * 1000L);
+      sim.run(creds, waitS, speed, batch, until, playLog, System.out);
     }
     return ExitCodes.OK;
   }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smsc-sim", mixinStandardHelpOptions = true,
         description = "Run an SMPP 3.4 SMSC simulator: accepts binds and submit_sm, sends delivery receipts"
                 + " and MO messages, injects faults, and reports what it received over HTTP"
-                + " (GET /summary, GET /ledger, POST /mo).")
+                + " (GET /summary, GET /ledger, GET /receipts, POST /mo).")
 public final class SmscSimCommand implements Callable<Integer> {
 
     static final String PASSWORD_ENV = "QINGFENG_SMSC_SIM_PASSWORD";
@@ -58,6 +58,10 @@ public final class SmscSimCommand implements Callable<Integer> {
     @Option(names = "--drop-link-every", defaultValue = "0",
             description = "Close the connection on every Nth submit without answering it, 0 = off (default: ${DEFAULT-VALUE}).")
     int dropLinkEvery;
+
+    @Option(names = "--drop-link-every-ms", defaultValue = "0",
+            description = "Close every SMPP connection every N milliseconds whatever the traffic, 0 = off (default: ${DEFAULT-VALUE}).")
+    long dropLinkEveryMs;
 
     @Option(names = "--response-delay-ms", defaultValue = "0", description = "Delay before each submit_sm_resp (default: ${DEFAULT-VALUE}).")
     long responseDelayMs;
@@ -109,6 +113,7 @@ public final class SmscSimCommand implements Callable<Integer> {
                 .receiptMix(ReceiptMix.parse(receiptMix))
                 .receiptThreads(receiptThreads)
                 .maxSubmitsPerSecond(maxRate)
+                .dropLinksEveryMs(dropLinkEveryMs)
                 .faults(FaultOptions.none()
                         .dropLinkEverySubmits(dropLinkEvery)
                         .responseDelayMs(responseDelayMs)

@@ -20,11 +20,25 @@ public final class Ledger {
     private final ConcurrentLinkedQueue<LedgerEntry> entries = new ConcurrentLinkedQueue<>();
     private final LongAdder submits = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> perDestination = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<SentReceipt> receipts = new ConcurrentLinkedQueue<>();
+
+    /** A delivery receipt the client acknowledged (deliver_sm_resp ESME_ROK): from then on it is the client's to keep. */
+    public record SentReceipt(String messageId, String destination, String state) {
+    }
 
     void record(LedgerEntry entry) {
         entries.add(entry);
         perDestination.computeIfAbsent(entry.destination, d -> new LongAdder()).increment();
         submits.increment();
+    }
+
+    void recordReceipt(LedgerEntry entry, String state) {
+        receipts.add(new SentReceipt(entry.messageId, entry.destination, state));
+    }
+
+    /** Snapshot of the receipts clients acknowledged, in acknowledgement order. */
+    public List<SentReceipt> receipts() {
+        return new ArrayList<>(receipts);
     }
 
     /** Accepted submit_sm PDUs; a multipart message counts once per part. */

@@ -51,6 +51,7 @@ final class ReceiptSender {
     private final ExecutorService early;
     private final BoundSessions sessions;
     private final SimulatorStats stats;
+    private final Ledger ledger;
     private final ReceiptMix mix;
     private final long delayMs;
     private final Random random;
@@ -60,11 +61,12 @@ final class ReceiptSender {
      *              the client's acknowledgement; it must hand work to a thread at once or reject it
      */
     ReceiptSender(ScheduledExecutorService executor, ExecutorService early, BoundSessions sessions,
-            SimulatorStats stats, ReceiptMix mix, long delayMs, Random random) {
+            SimulatorStats stats, Ledger ledger, ReceiptMix mix, long delayMs, Random random) {
         this.executor = executor;
         this.early = early;
         this.sessions = sessions;
         this.stats = stats;
+        this.ledger = ledger;
         this.mix = mix;
         this.delayMs = delayMs;
         this.random = random;
@@ -138,6 +140,7 @@ final class ReceiptSender {
                         new ESMClass(SMPPConstant.ESMCLS_SMSC_DELIV_RECEIPT), (byte) 0, (byte) 0,
                         new RegisteredDelivery(0), DataCodings.ZERO, body, tlvs);
                 stats.receiptsSent.increment();
+                ledger.recordReceipt(entry, receipt.state().name());
                 return;
             } catch (Exception e) {
                 // Try the next receiver of the same account, as an SMSC with several binds would.

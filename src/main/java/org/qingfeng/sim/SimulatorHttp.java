@@ -2,6 +2,7 @@ package org.qingfeng.sim;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The simulator's small HTTP face, on its own Vert.x instance: {@code GET /summary},
- * {@code GET /ledger} (NDJSON, one object per accepted submit) and {@code POST /mo}.
+ * {@code GET /ledger} (NDJSON, one object per accepted submit), {@code GET /receipts} (NDJSON,
+ * one object per acknowledged receipt) and {@code POST /mo}.
  */
 final class SimulatorHttp implements AutoCloseable {
 
@@ -36,7 +38,8 @@ final class SimulatorHttp implements AutoCloseable {
         try {
             Router router = Router.router(vertx);
             router.get("/summary").handler(ctx -> ctx.json(summaryJson(simulator.summary())));
-            router.get("/ledger").handler(ctx -> streamLedger(ctx, simulator.ledger().entries()));
+            router.get("/ledger").handler(ctx -> streamNdjson(ctx, simulator.ledger().entries(), SimulatorHttp::entryJson));
+            router.get("/receipts").handler(ctx -> streamNdjson(ctx, simulator.ledger().receipts(), SimulatorHttp::receiptJson));
             router.post("/mo").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
                     .handler(ctx -> postMo(ctx, simulator));
             HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
@@ -94,14 +97,18 @@ final class SimulatorHttp implements AutoCloseable {
                 .put("received_at", e.receivedAt);
     }
 
+    static JsonObject receiptJson(Ledger.SentReceipt r) {
+        return new JsonObject().put("message_id", r.messageId()).put("destination", r.destination()).put("state", r.state());
+    }
+
     /** Written in chunks so a ledger of many thousand entries never sits in one buffer. */
-    private static void streamLedger(RoutingContext ctx, List<LedgerEntry> entries) {
+    private static <T> void streamNdjson(RoutingContext ctx, List<T> entries, Function<T, JsonObject> toJson) {
         HttpServerResponse response = ctx.response().setChunked(true)
                 .putHeader("content-type", "application/x-ndjson; charset=utf-8");
         Buffer chunk = Buffer.buffer();
         int lines = 0;
-        for (LedgerEntry entry : entries) {
-            chunk.appendString(entryJson(entry).encode()).appendString("\n");
+        for (T entry : entries) {
+            chunk.appendString(toJson.apply(entry).encode()).appendString("\n");
             if (++lines % LEDGER_LINES_PER_WRITE == 0) {
                 response.write(chunk);
                 chunk = Buffer.buffer();

@@ -18,6 +18,7 @@ public final class SimulatorOptions {
     private int sessionThreads = 8;
     private int receiptThreads = 1;
     private FaultOptions faults = FaultOptions.none();
+    private long dropLinksEveryMs;
 
     /** Address the SMPP (and HTTP) listeners bind to [127.0.0.1]. */
     public SimulatorOptions host(String host) {
@@ -109,6 +110,23 @@ public final class SimulatorOptions {
     public SimulatorOptions faults(FaultOptions faults) {
         this.faults = Objects.requireNonNull(faults, "faults").copy();
         return this;
+    }
+
+    /**
+     * Close every SMPP connection (without unbind, as a network failure would) every this many
+     * milliseconds, whatever the traffic [0 = off]. Submits in flight at that moment are left
+     * outcome-unknown on the client's side.
+     */
+    public SimulatorOptions dropLinksEveryMs(long everyMs) {
+        if (everyMs < 0) {
+            throw new IllegalArgumentException("dropLinksEveryMs must be >= 0, was " + everyMs);
+        }
+        this.dropLinksEveryMs = everyMs;
+        return this;
+    }
+
+    public long dropLinksEveryMs() {
+        return dropLinksEveryMs;
     }
 
     public String host() {

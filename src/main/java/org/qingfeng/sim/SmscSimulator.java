@@ -62,7 +62,7 @@ public final class SmscSimulator implements AutoCloseable {
         // window (at most 1000 in Qingfeng's settings) bounds how many are outstanding.
         this.earlyReceipts = new ThreadPoolExecutor(0, MAX_EARLY_RECEIPTS, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemonThreads("smsc-sim-early-receipt"));
-        ReceiptSender receipts = new ReceiptSender(deliveries, earlyReceipts, sessions, stats, options.receiptMix(),
+        ReceiptSender receipts = new ReceiptSender(deliveries, earlyReceipts, sessions, stats, ledger, options.receiptMix(),
                 options.receiptDelayMs(), random);
         this.moSender = new MoSender(deliveries, sessions, stats);
         SubmitHandler submits = new SubmitHandler(() -> faults, SubmitRateLimiter.perSecond(options.maxSubmitsPerSecond()),
@@ -86,6 +86,10 @@ public final class SmscSimulator implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         SmscSimulator simulator = new SmscSimulator(options);
         simulator.acceptThread.start();
+        if (options.dropLinksEveryMs() > 0) {
+            long every = options.dropLinksEveryMs();
+            simulator.deliveries.scheduleAtFixedRate(simulator::dropLinksOnSchedule, every, every, TimeUnit.MILLISECONDS);
+        }
         if (options.httpPort() >= 0) {
             try {
                 simulator.http = SimulatorHttp.start(options.host(), options.httpPort(), simulator);
@@ -96,7 +100,9 @@ public final class SmscSimulator implements AutoCloseable {
         }
         LOG.info("SMSC simulator listening on {}:{} (HTTP {}), receipts {} after {} ms, max {} submits/s, faults {}",
                 options.host(), simulator.port, simulator.httpPort(), options.receiptMix(), options.receiptDelayMs(),
-                options.maxSubmitsPerSecond() == 0 ? "unlimited" : options.maxSubmitsPerSecond(), simulator.faults);
+                options.maxSubmitsPerSecond() == 0 ? "unlimited" : options.maxSubmitsPerSecond(),
+                options.dropLinksEveryMs() > 0 ? simulator.faults + ", links dropped every " + options.dropLinksEveryMs() + " ms"
+                        : simulator.faults);
         return simulator;
     }
 
@@ -135,6 +141,12 @@ public final class SmscSimulator implements AutoCloseable {
             stats.droppedLinks.increment();
             session.close();
         }
+    }
+
+    private void dropLinksOnSchedule() {
+        int bound = sessions.all().size();
+        LOG.info("Fault: dropping all {} SMPP links (timed)", bound);
+        dropAllLinks();
     }
 
     /** Sends an MO message to every bound receiver/transceiver session, asynchronously. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ class LedSimCommandTest {
           .put("category", "aphorism").put("dwell_s", 2).put("target_groups", new JsonArray().add(group)).encode()).statusCode())
           .isEqualTo(201);
       Path secrets = infra.dataDir().resolve("sim-secrets.txt");
+      Path plays = infra.dataDir().resolve("sim-plays.tsv");
       ByteArrayOutputStream captured = new ByteArrayOutputStream();
       PrintStream original = System.out;
       int code;
@@ -40,7 +42,7 @@ class LedSimCommandTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         code = new CommandLine(new LedSimCommand()).execute("--screens", "5", "--server", "http://127.0.0.1:" + server.httpPort(),
             "--admin-token", TestInfra.ADMIN_TOKEN, "--group", String.valueOf(group), "--wait", "5", "--speed", "10",
-            "--batch", "5", "--duration", "4", "--save-secrets", secrets.toString());
+            "--batch", "5", "--duration", "4", "--save-secrets", secrets.toString(), "--plays-file", plays.toString());
       } finally {
         System.setOut(original);
       }
@@ -60,6 +62,23 @@ class LedSimCommandTest {
         Thread.sleep(100);
       }
       assertThat(stored).isPositive();
+
+      // The plays file lists exactly the plays the server accepted, each of which reaches led_play.
+      List<String> accepted = Files.readAllLines(plays);
+      String last = lines.get(lines.size() - 1);
+      assertThat(accepted).hasSize(Integer.parseInt(last.replaceAll(".*plays_posted=(\\d+).*", "$1")))
+          .allMatch(l -> l.matches("\\d+\t.+"));
+      long found = 0;
+      for (int i = 0; i < 100 && found < accepted.size(); i++) {
+        found = 0;
+        for (String line : accepted) {
+          String[] f = line.split("\t");
+          found += Http.await(server.pool().preparedQuery("SELECT count(*) FROM led_play WHERE screen_id = $1 AND client_play_id = $2")
+              .execute(Tuple.of(Long.parseLong(f[0]), f[1]))).iterator().next().getLong(0);
+        }
+        Thread.sleep(100);
+      }
+      assertThat(found).isEqualTo(accepted.size());
 
       // A second run reuses the saved secrets instead of enrolling.
       captured.reset();

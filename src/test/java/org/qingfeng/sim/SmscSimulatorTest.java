@@ -254,6 +254,34 @@ class SmscSimulatorTest {
     }
 
     @Test
+    void dropsEveryLinkOnATimerWhateverTheTraffic() throws Exception {
+        smsc = start(options().dropLinksEveryMs(300));
+        SmppTestClient first = client();
+        awaitState(first, SessionState.CLOSED);
+        SmppTestClient second = client();
+        awaitState(second, SessionState.CLOSED);
+        assertThat(smsc.summary().droppedLinks).isGreaterThanOrEqualTo(2);
+        assertThat(smsc.ledger().submits()).isZero();
+    }
+
+    @Test
+    void httpListsTheReceiptsClientsAcknowledged() throws Exception {
+        smsc = start(options().receiptDelayMs(10).receiptMix(0, 100, 0, 0));
+        SmppTestClient client = client();
+        String id = client.submit(HANDSET, 8, encoder.encode(CHINESE, 1).partList().get(0), SmppTestClient.RECEIPT_REQUESTED);
+        client.submit("13800000009", 8, encoder.encode(CHINESE, 1).partList().get(0), SmppTestClient.NO_RECEIPT);
+        TestLogs.await(() -> smsc.summary().receiptsSent == 1);
+
+        HttpResponse<String> receipts = get(HttpClient.newHttpClient(), "/receipts");
+        assertThat(receipts.headers().firstValue("content-type").orElse("")).startsWith("application/x-ndjson");
+        List<JsonObject> lines = receipts.body().lines().map(JsonObject::new).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).getString("message_id")).isEqualTo(id);
+        assertThat(lines.get(0).getString("destination")).isEqualTo(HANDSET);
+        assertThat(lines.get(0).getString("state")).isEqualTo("UNDELIV");
+    }
+
+    @Test
     void httpServesSummaryLedgerAndMo() throws Exception {
         smsc = start(options());
         SmppTestClient client = client();

@@ -62,11 +62,17 @@ public final class LedSimulator implements AutoCloseable {
     return all.stream().map(Future::result).toList();
   }
 
-  /** Runs the fleet for durationS seconds (0: until the thread is interrupted). */
-  public void run(List<String> credentials, int waitS, double speed, int batch, int durationS, PrintStream out) throws InterruptedException {
+  /** Something the fleet runs until: a duration, a signal. */
+  public interface Until {
+    void await() throws InterruptedException;
+  }
+
+  /** Runs the fleet until {@code until} returns; accepted plays go to {@code playLog} when given. */
+  public void run(List<String> credentials, int waitS, double speed, int batch, Until until, PlayLog playLog, PrintStream out)
+      throws InterruptedException {
     String run = Long.toString(System.currentTimeMillis(), 36);
     for (int i = 0; i < credentials.size(); i++) {
-      SimScreen s = new SimScreen(vertx, client, credentials.get(i), run + "-" + i, waitS, speed, batch, stats);
+      SimScreen s = new SimScreen(vertx, client, credentials.get(i), run + "-" + i, waitS, speed, batch, stats, playLog);
       screens.add(s);
       s.start();
     }
@@ -76,15 +82,12 @@ public final class LedSimulator implements AutoCloseable {
       screens.forEach(SimScreen::flushPlays);
     });
     try {
-      if (durationS > 0) {
-        Thread.sleep(durationS * 1000L);
-      } else {
-        Thread.currentThread().join();
-      }
+      until.await();
     } finally {
       vertx.cancelTimer(periodic);
       screens.forEach(SimScreen::stop);
-      Thread.sleep(500);
+      // The last batches' answers: a play counts as posted only once the server said 202.
+      Thread.sleep(2000);
       out.println(stats.line((System.nanoTime() - t0) / 1_000_000_000L, credentials.size()) + " (final)");
     }
   }

@@ -24,6 +24,7 @@ final class SimScreen {
   private final double speed;
   private final int batch;
   private final SimStats stats;
+  private final PlayLog playLog;
   private String etag;
   private List<JsonObject> entries = List.of();
   private final List<JsonObject> pendingPlays = new ArrayList<>();
@@ -31,7 +32,8 @@ final class SimScreen {
   private long seq;
   private volatile boolean stopped;
 
-  SimScreen(Vertx vertx, WebClient client, String credential, String runId, int waitS, double speed, int batch, SimStats stats) {
+  SimScreen(Vertx vertx, WebClient client, String credential, String runId, int waitS, double speed, int batch, SimStats stats,
+      PlayLog playLog) {
     this.vertx = vertx;
     this.client = client;
     this.credential = credential;
@@ -40,6 +42,7 @@ final class SimScreen {
     this.speed = speed;
     this.batch = batch;
     this.stats = stats;
+    this.playLog = playLog;
   }
 
   void start() {
@@ -155,6 +158,10 @@ final class SimScreen {
         .sendJsonObject(new JsonObject().put("plays", plays)).onComplete(ar -> {
           if (ar.succeeded() && ar.result().statusCode() == 202) {
             stats.playsPosted.addAndGet(plays.size());
+            if (playLog != null) {
+              String screenId = credential.substring(0, credential.indexOf('.'));
+              plays.forEach(p -> playLog.accepted(screenId, ((JsonObject) p).getString("client_play_id")));
+            }
           } else {
             stats.playsRefused.addAndGet(plays.size());
           }
