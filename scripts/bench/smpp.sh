@@ -2,6 +2,7 @@
 # SMPP connector benchmark (issue 3): connector -> in-process SMSC simulator and the raw jSMPP
 # client -> the same simulator, in one run, loopback, receipts on, window 50, no throttle.
 # Usage: scripts/bench/smpp.sh [seconds-per-phase, default 60]
+# Profiling: SMPP_BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=target/smpp.jfr,settings=profile"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_PHASE="${1:-60}"
@@ -21,6 +22,7 @@ if needs_build; then
     -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
 fi
 
-exec java -Xmx2g -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
+# shellcheck disable=SC2086 # extra JVM options are word-split on purpose
+exec java -Xmx2g ${SMPP_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
   -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" \
   org.qingfeng.bench.SmppBench "$SECONDS_PER_PHASE"

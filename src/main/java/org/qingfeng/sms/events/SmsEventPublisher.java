@@ -6,6 +6,9 @@ import io.vertx.core.Future;
  * Where the SMPP connector hands its facts. A returned future succeeds only once the
  * event is durable (for Kafka: acknowledged by all in-sync replicas), which is what lets
  * the connector answer a deliver_sm only after its receipt is safe.
+ *
+ * <p>Called from any thread (the connector's submit loops and jSMPP's receiving threads), so
+ * implementations are thread-safe.
  */
 public interface SmsEventPublisher {
     Future<Void> publishEvent(SmsEvent event);

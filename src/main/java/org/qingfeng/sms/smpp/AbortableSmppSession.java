@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * jSMPP 3.0 does not wake requests waiting for a response when the session closes: each
@@ -22,14 +23,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>It also knows exactly which submit_sm are <em>in flight</em>: written to the socket and
  * not yet answered. When the link is lost, those are the submits whose outcome is unknown,
- * and {@link #abortPendingRequests} reports how many there were. Writes and the abort share a
- * lock, and no submit is written after the abort, so the count is exact.
+ * and {@link #abortPendingRequests} reports how many there were. Writes hold the read side of
+ * a lock and the abort its write side, and no submit is written after the abort, so the count
+ * is exact. (A read side, not one monitor: the window's submit loops write concurrently, and
+ * jSMPP serialises the socket writes itself; a monitor here made 50 threads queue twice.)
  */
 final class AbortableSmppSession extends SMPPSession {
     private static final String SUBMIT_SM = "submit_sm";
 
     private final Set<Integer> writtenSubmits = ConcurrentHashMap.newKeySet();
-    private final Object writeLock = new Object();
+    private final ReentrantReadWriteLock abortLock = new ReentrantReadWriteLock();
+    /** Written under the write side, read under the read side. */
     private boolean aborted;
 
     AbortableSmppSession(ConnectionFactory connectionFactory) {
@@ -46,13 +50,16 @@ final class AbortableSmppSession extends SMPPSession {
         SendCommandTask tracked = new SendCommandTask() {
             @Override
             public void executeTask(OutputStream out, int sequenceNumber) throws PDUException, IOException {
-                synchronized (writeLock) {
+                abortLock.readLock().lock();
+                try {
                     if (aborted) {
                         throw new IOException("SMPP link lost before the submit was written");
                     }
                     task.executeTask(out, sequenceNumber);
                     writtenSubmits.add(sequenceNumber);
                     written[0] = sequenceNumber;
+                } finally {
+                    abortLock.readLock().unlock();
                 }
             }
 
@@ -80,7 +87,8 @@ final class AbortableSmppSession extends SMPPSession {
      */
     int abortPendingRequests(int lookBack) {
         int inFlight = 0;
-        synchronized (writeLock) {
+        abortLock.writeLock().lock();
+        try {
             aborted = true;
             for (Integer seq : writtenSubmits) {
                 PendingResponse<Command> pending = removePendingResponse(seq);
@@ -89,6 +97,8 @@ final class AbortableSmppSession extends SMPPSession {
                     inFlight++;
                 }
             }
+        } finally {
+            abortLock.writeLock().unlock();
         }
         int next = sequence().currentValue();
         for (int i = 0; i <= lookBack; i++) {

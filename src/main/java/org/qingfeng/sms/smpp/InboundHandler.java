@@ -13,30 +13,28 @@ import org.jsmpp.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Receives deliver_sm on jSMPP's PDU threads, classifies it there (cheap), and hands it to the
- * channel's context through the channel's batching inbox. The deliver_sm_resp goes back only once the event is published: if that
- * does not happen within {@code ackTimeoutMs}, the SMSC gets ESME_RX_T_APPN and delivers again
- * later, so an accepted receipt is never lost in our memory. The wait occupies one of jSMPP's
- * PDU processor threads (not its socket reader), which also bounds how much can pile up.
+ * Receives deliver_sm on jSMPP's PDU threads and handles it there: classifies it, matches a
+ * receipt to our message and publishes the event (the sink is thread-safe), with no trip
+ * through an event loop. The deliver_sm_resp goes back only once the event is published: if
+ * that does not happen within {@code ackTimeoutMs}, the SMSC gets ESME_RX_T_APPN and delivers
+ * again later, so an accepted receipt is never lost in our memory. The wait occupies one of
+ * jSMPP's PDU processor threads (not its socket reader), which also bounds how much can pile up.
  */
 final class InboundHandler implements MessageReceiverListener {
     private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
 
     private final String channel;
-    private final ContextInbox inbox;
     private final DeliverSmClassifier classifier;
     private final Function<ClassifiedDeliverSm, Future<Void>> sink;
     private final long ackTimeoutMs;
 
-    InboundHandler(String channel, ContextInbox inbox, DeliverSmClassifier classifier,
+    InboundHandler(String channel, DeliverSmClassifier classifier,
                    Function<ClassifiedDeliverSm, Future<Void>> sink, long ackTimeoutMs) {
         this.channel = channel;
-        this.inbox = inbox;
         this.classifier = classifier;
         this.sink = sink;
         this.ackTimeoutMs = ackTimeoutMs;
@@ -56,17 +54,18 @@ final class InboundHandler implements MessageReceiverListener {
                     PhoneMask.mask(deliverSm.getSourceAddr()), classified.reason);
             return;
         }
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        ClassifiedDeliverSm event = classified;
-        inbox.post(() -> sink.apply(event).onComplete(ar -> {
-            if (ar.succeeded()) {
-                stored.complete(null);
-            } else {
-                stored.completeExceptionally(ar.cause());
-            }
-        }));
+        Future<Void> published;
         try {
-            stored.get(ackTimeoutMs, TimeUnit.MILLISECONDS);
+            published = sink.apply(classified);
+        } catch (RuntimeException e) {
+            log.warn("channel {}: deliver_sm not handled ({}); asking the SMSC to retry", channel, e.toString());
+            throw new ProcessRequestException("not handled", SMPPConstant.STAT_ESME_RX_T_APPN);
+        }
+        if (published.succeeded()) {
+            return; // the usual case with a publisher that answers at once: no wait, no allocation
+        }
+        try {
+            published.toCompletionStage().toCompletableFuture().get(ackTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProcessRequestException("interrupted", SMPPConstant.STAT_ESME_RX_T_APPN);

@@ -1,8 +1,7 @@
 package org.qingfeng.sms.smpp;
 
 import org.qingfeng.sms.PhoneMask;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
@@ -15,7 +14,6 @@ import org.qingfeng.sms.receipt.SmscIdNormalizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,19 +21,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends one part until it has a final answer: waits for a bound link, then hands the part to
- * the submit loops; a loop waits for the part's token and runs jSMPP's blocking submit; the
- * answer comes back to the channel context (in batches, see {@link ContextInbox}), which
- * decides: done, retry after a slow-down, retry after a backoff, resubmit after a lost link,
- * or fail.
+ * Sends messages part by part. The window is the submit loops: {@code window} dedicated
+ * threads, each with at most one submit_sm outstanding. A loop takes a part from the shared
+ * queue, waits for its token, runs jSMPP's blocking submit and, when the SMSC accepts it,
+ * finishes the part itself (metrics, submit_result event, receipt correlation) and goes on
+ * with the message's next part, or takes the next queued one: the accepted path, which is
+ * nearly every part, never passes through the channel context.
  *
- * <p>The window is the loops: {@code window} dedicated threads, each with at most one
- * submit_sm outstanding, that take the next part as soon as their response is in, with no
- * trip through the event loop in between. At most {@code 2 * window} parts are handed to the
- * loops at a time (the rest wait on the context, in order), so a slow SMSC grows no queue
- * beyond the messages the caller has in flight. A part's successors are handed over only once
- * it has its final answer, so the parts of one message go out in order, a throttled part
- * before its successors. Context only, except where a method says "loop thread".
+ * <p>Any other answer goes to the channel context (in batches, see {@link ContextInbox}),
+ * which decides: retry after a slow-down, retry after a backoff, resubmit after a lost link
+ * (waiting for the rebind), or fail. A retried part goes to the back of the queue and its
+ * successors wait for it, so the parts of one message go out in order, a throttled part
+ * before its successors. The queue holds only parts of messages the callers have in flight.
+ * Context only, except where a method says "loop thread" or "any thread".
  */
 final class PartSubmitter {
     private static final Logger log = LoggerFactory.getLogger(PartSubmitter.class);
@@ -47,6 +45,7 @@ final class PartSubmitter {
 
     /** One part's progress through its attempts. Handed between threads only through queues. */
     static final class Attempt {
+        final MessageJob job;
         final OutboundSms sms;
         final SmsPart part;
         final int dataCoding;
@@ -57,10 +56,10 @@ final class PartSubmitter {
         long firstSentAt;
         /** When the latest submit_sm of this part went out, on the bucket's clock. */
         long lastSentNanos;
-        Promise<PartOutcome> result;
 
-        Attempt(OutboundSms sms, SmsPart part, int dataCoding) {
-            this.sms = sms;
+        Attempt(MessageJob job, SmsPart part, int dataCoding) {
+            this.job = job;
+            this.sms = job.sms();
             this.part = part;
             this.dataCoding = dataCoding;
         }
@@ -80,20 +79,19 @@ final class PartSubmitter {
     private final SmscIdNormalizer normalizer;
     private final RegisteredDelivery registeredDelivery;
     private final ContextInbox inbox;
+    private final Context context;
     private final int loops;
-    private final int handoffLimit;
-    /** Parts handed to the loops and not yet answered: at most handoffLimit, by the admission below. */
-    private final LinkedBlockingQueue<Attempt> handoff = new LinkedBlockingQueue<>();
-    /** Parts waiting for room in the hand-off, in order. */
-    private final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
+    /** Parts waiting for a loop, in order. */
+    private final LinkedBlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger inUse = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
-    private int handedOff;
     private volatile boolean closed;
+    private volatile boolean loopsStarted;
 
-    PartSubmitter(Vertx vertx, ChannelConfig config, SmppLink link, PartsTokenBucket bucket,
+    PartSubmitter(Vertx vertx, Context context, ChannelConfig config, SmppLink link, PartsTokenBucket bucket,
                   ContextInbox inbox, SmppMetrics metrics, SmscIdNormalizer normalizer) {
         this.vertx = vertx;
+        this.context = context;
         this.config = config;
         this.link = link;
         this.bucket = bucket;
@@ -102,14 +100,23 @@ final class PartSubmitter {
         this.normalizer = normalizer;
         this.registeredDelivery = new RegisteredDelivery(config.registeredDelivery);
         this.loops = config.window;
-        this.handoffLimit = 2 * config.window;
     }
 
-    /** Completes with the part's final outcome; fails only when the channel is closed. */
-    Future<PartOutcome> submit(Attempt attempt) {
-        attempt.result = Promise.promise();
-        start(attempt);
-        return attempt.result.future();
+    /**
+     * Queues a message's first part; the job's future tells the outcome. Any thread: while the
+     * link is bound the part goes straight to the loops, otherwise via the context to wait for it.
+     */
+    void submit(MessageJob job) {
+        Attempt first = job.first();
+        if (!closed && link.current() != null) {
+            startLoops();
+            queue.add(first);
+            if (closed) {
+                failQueued(); // close() may have drained the queue just before the add
+            }
+        } else {
+            context.runOnContext(v -> start(first));
+        }
     }
 
     /** Submits outstanding or about to be sent (holding a loop). Any thread. */
@@ -120,13 +127,16 @@ final class PartSubmitter {
     /** Stops the loops; parts not yet sent fail with "closed". */
     void close() {
         closed = true;
-        List<Attempt> unsent = new ArrayList<>(waiting);
-        waiting.clear();
-        handoff.drainTo(unsent);
         synchronized (threads) {
             threads.forEach(Thread::interrupt);
         }
-        unsent.forEach(a -> a.result.tryFail(closedException()));
+        failQueued();
+    }
+
+    private void failQueued() {
+        List<Attempt> unsent = new ArrayList<>();
+        queue.drainTo(unsent);
+        unsent.forEach(a -> a.job.fail(closedException()));
     }
 
     private IllegalStateException closedException() {
@@ -135,7 +145,7 @@ final class PartSubmitter {
 
     private void start(Attempt attempt) {
         if (closed) {
-            attempt.result.tryFail(closedException());
+            attempt.job.fail(closedException());
             return;
         }
         if (link.current() == null) {
@@ -143,24 +153,19 @@ final class PartSubmitter {
                 if (bound.succeeded()) {
                     start(attempt);
                 } else {
-                    attempt.result.tryFail(bound.cause());
+                    attempt.job.fail(bound.cause());
                 }
             });
             return;
         }
-        waiting.addLast(attempt);
-        handOff();
-    }
-
-    private void handOff() {
         startLoops();
-        while (handedOff < handoffLimit && !waiting.isEmpty()) {
-            handedOff++;
-            handoff.add(waiting.pollFirst());
-        }
+        queue.add(attempt);
     }
 
     private void startLoops() {
+        if (loopsStarted) {
+            return;
+        }
         synchronized (threads) {
             while (threads.size() < loops && !closed) {
                 Thread thread = new Thread(this::loop, "smpp-submit-" + config.name + "-" + threads.size());
@@ -168,17 +173,23 @@ final class PartSubmitter {
                 threads.add(thread);
                 thread.start();
             }
+            loopsStarted = threads.size() == loops;
         }
     }
 
-    /** Loop thread: take a part, wait for its token, submit it, post the answer; again. */
+    /**
+     * Loop thread: take a part, wait for its token, submit it; when accepted, finish it here and
+     * go on with the message's next part; any other answer goes to the context to be decided.
+     */
     private void loop() {
+        Attempt attempt = null;
         while (!closed) {
-            Attempt attempt;
-            try {
-                attempt = handoff.take();
-            } catch (InterruptedException e) {
-                return;
+            if (attempt == null) {
+                try {
+                    attempt = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             inUse.incrementAndGet();
             Answer answer;
@@ -190,9 +201,29 @@ final class PartSubmitter {
                 answer = new Answer(null, t, -1);
             }
             inUse.decrementAndGet();
-            Answer answered = answer;
-            inbox.post(() -> answered(attempt, answered));
+            if (answer.failure == null) {
+                attempt = accepted(attempt, answer.smscId);
+            } else {
+                Attempt failed = attempt;
+                Answer answered = answer;
+                inbox.post(() -> decide(failed, answered));
+                attempt = null;
+            }
         }
+        if (attempt != null) {
+            attempt.job.fail(closedException());
+        }
+    }
+
+    /**
+     * Any thread that holds the part: the SMSC accepted it.
+     *
+     * @return the message's next part, or null
+     */
+    private Attempt accepted(Attempt attempt, String smscId) {
+        bucket.accepted();
+        metrics.submit(SmsEvent.STATUS_SUBMITTED);
+        return attempt.job.partDone(outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(smscId), 0));
     }
 
     /** Loop thread. Never throws for an SMSC failure: the failure travels inside the answer. */
@@ -219,13 +250,6 @@ final class PartSubmitter {
         }
     }
 
-    /** Context: a loop's answer for one part. */
-    private void answered(Attempt attempt, Answer answer) {
-        handedOff--;
-        decide(attempt, answer);
-        handOff();
-    }
-
     /** Loop thread: the blocking jSMPP call. */
     private String submitSm(AbortableSmppSession session, Attempt attempt) throws Exception {
         SmsPart part = attempt.part;
@@ -240,13 +264,8 @@ final class PartSubmitter {
                 DataCodings.newInstance((byte) attempt.dataCoding), (byte) 0, part.shortMessage()).getMessageId();
     }
 
+    /** Context: a part the SMSC did not accept. */
     private void decide(Attempt attempt, Answer answer) {
-        if (answer.failure == null) {
-            bucket.accepted();
-            metrics.submit(SmsEvent.STATUS_SUBMITTED);
-            attempt.result.complete(outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(answer.smscId), 0));
-            return;
-        }
         if (answer.failure == NOT_BOUND) {
             start(attempt);
             return;
@@ -309,13 +328,21 @@ final class PartSubmitter {
 
     private void reject(Attempt attempt, int commandStatus) {
         metrics.submit(SmsEvent.STATUS_REJECTED);
-        attempt.result.complete(outcome(attempt, SmsEvent.STATUS_REJECTED, null, commandStatus));
+        finished(attempt, outcome(attempt, SmsEvent.STATUS_REJECTED, null, commandStatus));
     }
 
     private void unknown(Attempt attempt) {
         metrics.submit(SmsEvent.STATUS_OUTCOME_UNKNOWN);
-        attempt.result.complete(outcome(attempt, SmsEvent.STATUS_OUTCOME_UNKNOWN, null,
+        finished(attempt, outcome(attempt, SmsEvent.STATUS_OUTCOME_UNKNOWN, null,
                 SubmitFailure.LOCAL_ERROR_STATUS));
+    }
+
+    /** Context: a part ended without being accepted; the message is done (its rest is not sent). */
+    private void finished(Attempt attempt, PartOutcome outcome) {
+        Attempt next = attempt.job.partDone(outcome);
+        if (next != null) {
+            start(next);
+        }
     }
 
     private PartOutcome outcome(Attempt attempt, String status, String smscId, int commandStatus) {

@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A receipt that arrives before its submit_sm_resp is published at once without our id and
  * parked here; when the response arrives, {@link #submitted} hands it back to be published
- * again with our id. Both copies share one event id, so the sink keeps one. Channel context only;
- * both maps are bounded in size and age.
+ * again with our id. Both copies share one event id, so the sink keeps one. Thread-safe (submit
+ * loops record, jSMPP threads match; one lock makes "known or parked" and "record and take the
+ * parked" exclusive, so an early receipt is never missed); both maps are bounded in size and age.
  */
 final class ReceiptCorrelator {
     private record Submitted(String messageId, int partIndex, int partTotal, long submittedAt, long storedAt) {
@@ -44,7 +45,7 @@ final class ReceiptCorrelator {
      *
      * @return receipts for it that arrived early, now carrying our message id (to publish again)
      */
-    List<SmsEvent> submitted(String smscId, String messageId, int partIndex, int partTotal, long submittedAt) {
+    synchronized List<SmsEvent> submitted(String smscId, String messageId, int partIndex, int partTotal, long submittedAt) {
         long now = clockMillis.getAsLong();
         submitted.put(smscId, new Submitted(messageId, partIndex, partTotal, submittedAt, now));
         evict(submitted, now, submittedTtlMs, s -> s.storedAt);
@@ -61,7 +62,7 @@ final class ReceiptCorrelator {
     }
 
     /** Fills our message id into a receipt if its submit is known; otherwise parks a copy for later. */
-    SmsEvent match(SmsEvent receipt) {
+    synchronized SmsEvent match(SmsEvent receipt) {
         Submitted known = submitted.get(receipt.smscId);
         if (known != null) {
             fill(receipt, known);
@@ -73,7 +74,7 @@ final class ReceiptCorrelator {
         return receipt;
     }
 
-    int parkedCount() {
+    synchronized int parkedCount() {
         return parked.size();
     }
 

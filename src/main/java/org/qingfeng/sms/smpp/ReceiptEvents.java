@@ -17,7 +17,8 @@ import java.util.List;
  * Turns connector facts into published events: a submit_result per part, a receipt per
  * delivery receipt (matched to our message id when known), an InboundSms per MO.
  * Event ids are deterministic so that a replay, or the re-publication of an early receipt
- * once its submit response arrived, is the same event downstream. Channel context only.
+ * once its submit response arrived, is the same event downstream. Any thread: the submit loops
+ * call it for accepted parts, jSMPP's threads for deliver_sm, the channel context for failures.
  */
 final class ReceiptEvents {
     private static final Logger log = LoggerFactory.getLogger(ReceiptEvents.class);

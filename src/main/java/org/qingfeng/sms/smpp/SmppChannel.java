@@ -7,27 +7,31 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.qingfeng.sms.encoding.EncodedSms;
 import org.qingfeng.sms.encoding.SmsEncoder;
-import org.qingfeng.sms.encoding.SmsPart;
 import org.qingfeng.sms.encoding.SmsTextException;
-import org.qingfeng.sms.events.SmsEvent;
 import org.qingfeng.sms.events.SmsEventPublisher;
 import org.qingfeng.sms.receipt.SmscIdNormalizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * One configured SMPP channel: keeps it bound, sends messages part by part under the channel's
  * rate and window, and publishes a submit_result event per part and a receipt event per
- * delivery receipt. All state lives on one Vert.x context; jSMPP's blocking calls run on
- * {@code window} dedicated submit loops, so an event loop never waits on the SMSC. Submit
- * results and deliver_sm reach the context through one batching inbox.
+ * delivery receipt. jSMPP's blocking calls run on {@code window} dedicated submit loops, so an
+ * event loop never waits on the SMSC.
+ *
+ * <p>The per-part work runs where the part already is, spread over threads as the raw jSMPP
+ * client spreads it: a message is encoded on the caller's thread, an accepted part is finished
+ * and its event published on its submit loop, a receipt is read, matched and published on the
+ * jSMPP thread that received it. The channel's Vert.x context keeps only what must be decided
+ * in one place: the link (bind, rebind), and the parts the SMSC did not accept (slow-down,
+ * retries, resubmits), which reach it through one batching inbox.
  */
 public final class SmppChannel {
     private static final Logger log = LoggerFactory.getLogger(SmppChannel.class);
@@ -43,7 +47,7 @@ public final class SmppChannel {
     private final PartSubmitter partSubmitter;
     private final ReceiptEvents receiptEvents;
     private final List<Consumer<ChannelState>> stateListeners = new CopyOnWriteArrayList<>();
-    private int nextReference;
+    private final AtomicInteger nextReference;
 
     public SmppChannel(Vertx vertx, ChannelConfig config, SmsEventPublisher publisher, MeterRegistry registry) {
         this(vertx, config, publisher, registry, ZoneId.of("Asia/Shanghai"));
@@ -71,11 +75,11 @@ public final class SmppChannel {
         ContextInbox inbox = new ContextInbox(context);
         SmscIdNormalizer normalizer = SmscIdNormalizer.parse(config.receiptIdNormalization);
         this.receiptEvents = new ReceiptEvents(config.name, publisher, metrics);
-        InboundHandler inbound = new InboundHandler(config.name, inbox, new DeliverSmClassifier(normalizer, smscZone),
+        InboundHandler inbound = new InboundHandler(config.name, new DeliverSmClassifier(normalizer, smscZone),
                 receiptEvents::onDeliverSm, RECEIPT_ACK_TIMEOUT_MS);
         this.link = new SmppLink(vertx, context, config, inbound, this::stateChanged, metrics::inFlightAtLinkLoss);
-        this.partSubmitter = new PartSubmitter(vertx, config, link, bucket, inbox, metrics, normalizer);
-        this.nextReference = (int) (System.nanoTime() & 0xFF);
+        this.partSubmitter = new PartSubmitter(vertx, context, config, link, bucket, inbox, metrics, normalizer);
+        this.nextReference = new AtomicInteger((int) (System.nanoTime() & 0xFF));
     }
 
     public String name() {
@@ -130,19 +134,20 @@ public final class SmppChannel {
     /**
      * Sends one message. The future succeeds with each part's outcome (a rejected message is a
      * successful future whose outcome says rejected) once the submit_result events are published;
-     * it fails only for text that cannot be encoded or a closed channel.
+     * it fails only for text that cannot be encoded or a closed channel. Any thread; the future
+     * completes on the caller's context (the channel's when called from outside Vert.x).
      */
     public Future<SubmitOutcome> submit(OutboundSms sms) {
-        return onContext(() -> {
-            EncodedSms encoded;
-            try {
-                encoded = encoder.encode(sms.text(), nextReference++);
-            } catch (SmsTextException e) {
-                return Future.failedFuture(new IllegalArgumentException(sms.messageId() + ": " + e.getMessage(), e));
-            }
-            return submitParts(sms, encoded, 0, new ArrayList<>(encoded.parts()))
-                    .map(parts -> new SubmitOutcome(sms.messageId(), config.name, encoded.encoding().name(), parts));
-        });
+        EncodedSms encoded;
+        try {
+            encoded = encoder.encode(sms.text(), nextReference.getAndIncrement());
+        } catch (SmsTextException e) {
+            return Future.failedFuture(new IllegalArgumentException(sms.messageId() + ": " + e.getMessage(), e));
+        }
+        Context caller = Vertx.currentContext();
+        MessageJob job = new MessageJob(sms, encoded, config.name, receiptEvents, caller != null ? caller : context);
+        partSubmitter.submit(job);
+        return job.future();
     }
 
     public Future<Void> close() {
@@ -150,30 +155,6 @@ public final class SmppChannel {
             partSubmitter.close();
             return Future.succeededFuture();
         }));
-    }
-
-    /** Parts go one after another, so a throttled part is retried before its successors are sent. */
-    private Future<List<PartOutcome>> submitParts(OutboundSms sms, EncodedSms encoded, int i, List<PartOutcome> done) {
-        List<SmsPart> parts = encoded.partList();
-        if (i == parts.size()) {
-            return Future.succeededFuture(done);
-        }
-        SmsPart part = parts.get(i);
-        PartSubmitter.Attempt attempt = new PartSubmitter.Attempt(sms, part, encoded.encoding().dataCoding());
-        return partSubmitter.submit(attempt)
-                .compose(outcome -> receiptEvents.onSubmitResult(sms.messageId(), sms.campaignId(), outcome).map(outcome))
-                .compose(outcome -> {
-                    done.add(outcome);
-                    if (!SmsEvent.STATUS_SUBMITTED.equals(outcome.status())) {
-                        // The handset cannot complete the message: do not spend the remaining parts.
-                        for (int rest = i + 1; rest < parts.size(); rest++) {
-                            done.add(new PartOutcome(rest + 1, parts.size(), SubmitOutcome.NOT_SENT, null, 0, 0, 0,
-                                    System.currentTimeMillis()));
-                        }
-                        return Future.succeededFuture(done);
-                    }
-                    return submitParts(sms, encoded, i + 1, done);
-                });
     }
 
     private void stateChanged(ChannelState state) {
