@@ -143,7 +143,7 @@ final class Expander {
             b.optedOut, b.invalid, b.capped, now)
         .compose(moved -> !moved ? Future.<List<Long>>succeededFuture(null)
             : b.size == 0 ? Future.succeededFuture(List.<Long>of())
-            : LedgerStore.insertPage(conn, c.id, cursor, b.last, b.trimmed(b.contactIds), b.trimmed(b.phones),
+            : LedgerStore.insertPage(conn, c.id, b.trimmed(b.contactIds), b.trimmed(b.phones),
                 b.trimmed(b.texts), b.trimmed(b.parts), now)));
   }
 

@@ -41,20 +41,20 @@ public final class LedgerStore {
   }
 
   /**
-   * Inserts a page of ledger rows (existing rows stay as they are) and returns the ids of the
-   * page's messages that are queued: new ones and ones a crashed expander inserted but never
-   * produced. The page covers contact ids in ({@code from}, {@code to}]; the statement's
-   * snapshot does not see its own inserts, so the two halves of the UNION ALL are disjoint.
+   * Inserts a page of ledger rows and returns the ids of the new ones, to be produced. The
+   * caller runs it in the transaction that moves the campaign's checkpoint from the page's
+   * first to its last contact, so no row of the page can exist already: a committed page
+   * always carries its checkpoint, and rows committed but not produced (a crash, a failed
+   * produce) are produced again by the requeue pass. ON CONFLICT keeps the unique key the
+   * last word all the same.
    */
-  static Future<List<Long>> insertPage(SqlConnection conn, long campaignId, long from, long to, Long[] contactIds,
-      String[] phones, String[] texts, Integer[] parts, Instant now) {
-    return conn.preparedQuery("WITH ins AS (INSERT INTO message (campaign_id, contact_id, phone, text, parts, status, "
-            + "created_at, updated_at) SELECT $1, u.contact_id, u.phone, u.text, u.parts, 'queued', $6, $6 "
+  static Future<List<Long>> insertPage(SqlConnection conn, long campaignId, Long[] contactIds, String[] phones,
+      String[] texts, Integer[] parts, Instant now) {
+    return conn.preparedQuery("INSERT INTO message (campaign_id, contact_id, phone, text, parts, status, created_at, "
+            + "updated_at) SELECT $1, u.contact_id, u.phone, u.text, u.parts, 'queued', $6, $6 "
             + "FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[]) AS u(contact_id, phone, text, parts) "
-            + "ON CONFLICT (campaign_id, contact_id) DO NOTHING RETURNING id) "
-            + "SELECT id FROM ins UNION ALL SELECT id FROM message WHERE campaign_id = $1 AND contact_id > $7 "
-            + "AND contact_id <= $8 AND status = 'queued'")
-        .execute(Tuple.of(campaignId, contactIds, phones, texts, parts, Campaign.odt(now)).addValue(from).addValue(to))
+            + "ON CONFLICT (campaign_id, contact_id) DO NOTHING RETURNING id")
+        .execute(Tuple.of(campaignId, contactIds, phones, texts, parts, Campaign.odt(now)))
         .map(LedgerStore::ids);
   }
 

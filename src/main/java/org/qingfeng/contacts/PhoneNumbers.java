@@ -114,7 +114,7 @@ public final class PhoneNumbers {
    * E.164 for a plain-digit mobile number of the default region, or null when the value has
    * another shape (which then takes the full path; null here never means invalid).
    */
-  String fastMobile(String s) {
+  public String fastMobile(String s) {
     if (mobile == null) {
       return null;
     }

@@ -29,7 +29,8 @@ import org.qingfeng.db.Database;
  * expansion rate (campaign started_at to its last checkpoint, both database-recorded) and the
  * sms.outbound records produced meanwhile. Runs against a server started by the script.
  *
- * <p>Usage: ExpandBench HTTP_PORT PG_PORT KAFKA_PORT ADMIN_TOKEN CONTACTS
+ * <p>Usage: ExpandBench HTTP_PORT PG_PORT KAFKA_PORT ADMIN_TOKEN CONTACTS [SERVER_PID PG_DATA_DIR]
+ * (with the last two it also reports the CPU time each side spent during expansion)
  */
 public final class ExpandBench {
   private static final int SEED_CHUNK = 50_000;
@@ -51,6 +52,11 @@ public final class ExpandBench {
       String operator = token(base, admin, "operator", "bench-op");
       String approver = token(base, admin, "approver", "bench-ap");
       long before = endOffsets(kafka, "sms.outbound");
+      List<ProcessHandle> server = args.length > 6 ? CpuTicks.process(Long.parseLong(args[5])) : List.of();
+      List<ProcessHandle> postgres = args.length > 6 ? CpuTicks.postgres(args[6]) : List.of();
+      long serverCpu0 = CpuTicks.millis(server);
+      long pgCpu0 = CpuTicks.millis(postgres);
+      Map<String, Long> threads0 = args.length > 6 ? CpuTicks.byThread(Long.parseLong(args[5])) : Map.of();
       String sendAt = OffsetDateTime.now(ZoneOffset.ofHours(8)).plusSeconds(2).toString();
       JsonObject body = new JsonObject().put("name", "春节廉洁短信 bench").put("signature", "【余庆县纪委】")
           .put("text", "清风送节，廉洁过节。请勿收受礼品礼金。").put("send_at", sendAt).put("max_rate", 10_000)
@@ -60,6 +66,8 @@ public final class ExpandBench {
       post(base + "/api/v1/campaigns/" + id + "/approve", approver, "{}");
 
       Row done = awaitExpanded(pool, id, Duration.ofMinutes(30));
+      long serverCpu = CpuTicks.millis(server) - serverCpu0;
+      long pgCpu = CpuTicks.millis(postgres) - pgCpu0;
       double seconds = done.getDouble("seconds");
       int matched = done.getInteger("audience_matched");
       long messages = await(pool.preparedQuery("SELECT count(*) FROM message WHERE campaign_id = $1")
@@ -68,6 +76,16 @@ public final class ExpandBench {
       System.out.printf("campaign %d: %,d contacts matched, %,d ledger rows, %,d sms.outbound records produced%n",
           id, matched, messages, produced);
       System.out.printf("expansion: %.2f s from start to expand_done = %,.0f recipients/s%n", seconds, matched / seconds);
+      if (!server.isEmpty()) {
+        System.out.printf("cpu during expansion: server JVM %,d ms (%.1f us/recipient), PostgreSQL %,d ms (%.1f us/recipient)"
+            + " -> %,.0f recipients per CPU-second of the busier side%n", serverCpu, serverCpu * 1000.0 / matched,
+            pgCpu, pgCpu * 1000.0 / matched, matched * 1000.0 / Math.max(1, Math.max(serverCpu, pgCpu)));
+        Map<String, Long> threads = CpuTicks.byThread(Long.parseLong(args[5]));
+        threads.replaceAll((name, ms) -> ms - threads0.getOrDefault(name, 0L));
+        System.out.println("server CPU by thread (ms): " + threads.entrySet().stream().filter(e -> e.getValue() >= 100)
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+      }
       if (messages != matched || produced < messages) {
         System.out.println("MISMATCH: every matched contact must be in the ledger and on Kafka");
         System.exit(1);
