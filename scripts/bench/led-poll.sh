@@ -5,6 +5,9 @@
 #
 #   scripts/bench/led-poll.sh [DURATION_S=30] [CONNECTIONS=256] [FANOUT_CONNECTIONS=10000] [FANOUT_SCREENS=1000]
 #
+# QF_SERVER_JAVA_OPTS adds JVM options to the server (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr
+# to profile it); QF_BENCH_KEEP_LOG=FILE copies the server log there at the end.
+#
 # Targets (issue 6): 304 throughput >= 0.7 x bare hello, p99 <= 20 ms; alert to 10,000 long-polls < 1 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,13 +24,17 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [ -f target/qingfeng.jar ] || mvn -B -q package -DskipTests
 
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  [ -z "${QF_BENCH_KEEP_LOG:-}" ] || cp "$WORK/server.log" "$QF_BENCH_KEEP_LOG" 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 echo "starting qingfeng (embedded PostgreSQL + Kafka, data in $WORK)..."
 QINGFENG_DATA_DIR="$WORK/data" QINGFENG_HTTP_PORT=$PORT QINGFENG_HTTP_HOST=127.0.0.1 QINGFENG_ADMIN_TOKEN=$TOKEN \
   QINGFENG_ACCESS_LOG_LEVEL=${QF_ACCESS_LOG_LEVEL:-WARN} QINGFENG_LED_MAX_WAITERS=$((FAN_CONNS + 1000)) \
-  java -Xmx2g -jar target/qingfeng.jar serve >"$WORK/server.log" 2>&1 &
+  java -Xmx2g ${QF_SERVER_JAVA_OPTS:-} -jar target/qingfeng.jar serve >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 java -cp target/qingfeng.jar scripts/bench/Hello.java $HELLO_PORT >"$WORK/hello.log" 2>&1 &
 PIDS+=($!)

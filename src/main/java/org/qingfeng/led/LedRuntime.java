@@ -70,7 +70,7 @@ public final class LedRuntime {
     if (cached != null && cached.freshFor(snap.generation, now)) {
       return cached;
     }
-    Playlist p = compiler.compile(snap, screen, now);
+    Playlist p = compiler.compile(snap, screen, now, cached);
     cache.put(screen.id, p);
     return p;
   }

@@ -77,6 +77,8 @@ public final class LedSnapshot {
     public final int version;
     public final String contentHash;
     public final String text;
+    /** This version's JSON members, encoded once by {@link PlaylistJson#itemFields}. */
+    String encodedFields;
 
     public Item(long id, Long libraryId, String category, String effect, int speed, int dwellS, String colour,
         int fontSize, int priority, Schedule schedule, Set<Long> targetGroups, Set<Long> targetScreens,

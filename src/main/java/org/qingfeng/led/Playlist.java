@@ -12,9 +12,13 @@ public final class Playlist {
   public final Buffer json;
   public final String etag;
   public final Buffer text;
-  public final String textEtag;
+  /** Hashed on first use: most controllers never ask for text/plain. */
+  private volatile String textEtag;
+  /** What the next compile for this screen may reuse. */
+  final PlaylistCompiler.Rest rest;
 
-  Playlist(long screenId, long generation, Instant validUntil, int nextPollS, Buffer json, String etag, Buffer text, String textEtag) {
+  Playlist(long screenId, long generation, Instant validUntil, int nextPollS, Buffer json, String etag, Buffer text,
+      PlaylistCompiler.Rest rest) {
     this.screenId = screenId;
     this.generation = generation;
     this.validUntil = validUntil;
@@ -22,7 +26,7 @@ public final class Playlist {
     this.json = json;
     this.etag = etag;
     this.text = text;
-    this.textEtag = textEtag;
+    this.rest = rest;
   }
 
   /** Whether a compiled playlist still answers for this snapshot generation at this time. */
@@ -31,6 +35,14 @@ public final class Playlist {
   }
 
   public String etag(boolean plainText) {
-    return plainText ? textEtag : etag;
+    if (!plainText) {
+      return etag;
+    }
+    String t = textEtag;
+    if (t == null) {
+      t = PlaylistCompiler.etag("t", text);
+      textEtag = t;
+    }
+    return t;
   }
 }

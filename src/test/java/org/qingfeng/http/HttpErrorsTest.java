@@ -110,6 +110,37 @@ class HttpErrorsTest {
     assertThat(text).contains("kafka_");
   }
 
+  @Test
+  void httpServerMetersCarryMethodRouteAndCodeAsVertxNamesThem() {
+    for (int i = 0; i < 3; i++) {
+      http.get("/health/live", null);
+    }
+    http.get("/no-such-thing", null);
+    String text = http.get("/metrics", null).bodyAsString();
+    assertThat(metric(text, "vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/health/live\"}"))
+        .isGreaterThanOrEqualTo(3.0);
+    assertThat(metric(text, "vertx_http_server_response_time_seconds_count{code=\"200\",method=\"GET\",route=\"/health/live\"}"))
+        .isGreaterThanOrEqualTo(3.0);
+    assertThat(metric(text, "vertx_http_server_response_bytes_count{code=\"200\",method=\"GET\",route=\"/health/live\"}"))
+        .isGreaterThanOrEqualTo(3.0);
+    // Unrouted requests have an empty route, as in Vert.x's own meters.
+    assertThat(metric(text, "vertx_http_server_requests_total{code=\"404\",method=\"GET\",route=\"\"}"))
+        .isGreaterThanOrEqualTo(1.0);
+    assertThat(metric(text, "vertx_http_server_request_bytes_count{method=\"GET\"}")).isGreaterThanOrEqualTo(4.0);
+    // The scrape itself is in flight while it is rendered.
+    assertThat(metric(text, "vertx_http_server_active_requests{method=\"GET\"}")).isEqualTo(1.0);
+    assertThat(text).contains("vertx_http_server_active_connections");
+  }
+
+  private static double metric(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series + " in /metrics");
+  }
+
   static void assertProblem(HttpResponse<Buffer> res, int status) {
     assertThat(res.statusCode()).isEqualTo(status);
     assertThat(res.getHeader("Content-Type")).isEqualTo("application/problem+json");
