@@ -81,9 +81,7 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     final HttpMethod method;
     final long startNanos;
     private Object routes;
-    private boolean requestEnded;
-    private boolean responseEnded;
-    private boolean reset;
+    private boolean finished;
 
     Request(PerMethod perMethod, HttpMethod method, long startNanos) {
       this.perMethod = perMethod;
@@ -119,15 +117,17 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
       return String.join(">", (List<String>) routes);
     }
 
-    /** True once both halves ended (and not reset): the request is no longer active. */
-    boolean endRequest() {
-      requestEnded = true;
-      return !reset && responseEnded;
-    }
-
-    boolean endResponse() {
-      responseEnded = true;
-      return !reset && requestEnded;
+    /**
+     * True the first time the request stops being active: answered or reset. A request answered
+     * before its body ended (a 408, 413, 414 or 431 that closes the connection) never gets a
+     * request end, so waiting for both halves would leave it counted as active for good.
+     */
+    boolean finish() {
+      if (finished) {
+        return false;
+      }
+      finished = true;
+      return true;
     }
   }
 
@@ -146,16 +146,14 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   @Override
   public void requestEnd(Request r, HttpRequest request, long bytesRead) {
     r.perMethod.requestBytes.record(bytesRead);
-    if (r.endRequest()) {
-      r.perMethod.active.decrement();
-    }
   }
 
   @Override
   public void requestReset(Request r) {
     r.perMethod.resets.increment();
-    r.perMethod.active.decrement();
-    r.reset = true;
+    if (r.finish()) {
+      r.perMethod.active.decrement();
+    }
   }
 
   @Override
@@ -173,7 +171,7 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     o.requests.increment();
     o.time.record(System.nanoTime() - r.startNanos, TimeUnit.NANOSECONDS);
     o.responseBytes.record(bytesWritten);
-    if (r.endResponse()) {
+    if (r.finish()) {
       r.perMethod.active.decrement();
     }
   }
