@@ -150,14 +150,19 @@ public final class LedgerStore {
         .mapEmpty();
   }
 
-  /** Claimed messages that must not go out now (window closed, expired): back to queued, campaign flagged for requeue. */
-  public Future<Void> release(Long[] ids, Instant now) {
+  /**
+   * Claimed messages that were not submitted: back to queued with their attempt refunded. Held
+   * ones (window closed, expired) flag their campaign for the requeue pass; a sender that will
+   * retry the same records itself does not.
+   */
+  public Future<Void> release(Long[] ids, Instant now, boolean flagRequeue) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN c.status IN "
             + "('cancelled', 'expired') THEN c.status ELSE 'queued' END, attempts = m.attempts - 1, updated_at = $2 "
             + "FROM campaign c WHERE c.id = m.campaign_id AND m.id = ANY($1) AND m.status = 'submitting' RETURNING m.campaign_id")
         .execute(Tuple.of(ids, Campaign.odt(now)))
-        .compose(rows -> conn.preparedQuery("UPDATE campaign SET requeue = true WHERE id = ANY($1)")
-            .execute(Tuple.of(ids(rows).stream().distinct().toArray(Long[]::new))))
+        .compose(rows -> !flagRequeue ? Future.succeededFuture()
+            : conn.preparedQuery("UPDATE campaign SET requeue = true WHERE id = ANY($1)")
+                .execute(Tuple.of(ids(rows).stream().distinct().toArray(Long[]::new))))
         .mapEmpty());
   }
 

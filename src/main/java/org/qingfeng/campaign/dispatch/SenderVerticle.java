@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.qingfeng.campaign.CampaignStore;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.campaign.OutboundPublisher;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SenderVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SenderVerticle.class);
+  static final long IO_TIMEOUT_MS = 30_000;
 
   /** Sizing knobs. */
   public static final class Settings {
@@ -132,21 +134,33 @@ public final class SenderVerticle extends VerticleBase {
   }
 
   private Future<Void> processChunk(List<Long> ids) {
-    return ledger.claim(ids.toArray(new Long[0]), clock.instant()).compose(rows -> {
+    return bounded(ledger.claim(ids.toArray(new Long[0]), clock.instant())).compose(rows -> {
       List<Claimed> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new Claimed(r)));
       return submitter.submitAll(claimed);
     }).compose(result -> Future.succeededFuture()
         .compose(v -> result.released.isEmpty() ? Future.succeededFuture()
-            : ledger.release(result.released.toArray(new Long[0]), clock.instant()))
-        .compose(v -> republish(result.retry)));
+            // Held messages wait for the requeue pass (their campaign is leaving running); failed
+            // ones come again with this batch's retry, which claims them afresh.
+            : bounded(ledger.release(result.released.toArray(new Long[0]), clock.instant(), result.failure == null)))
+        .compose(v -> republish(result.retry))
+        .compose(v -> result.failure == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(result.failure)));
   }
 
   /** Messages put back to queued for a retry go to the end of the topic again before the offsets move. */
   private Future<Void> republish(Map<Long, List<Long>> retryByCampaign) {
     List<Future<?>> acks = new ArrayList<>();
     retryByCampaign.forEach((campaign, ids) -> acks.add(outbound.publish(campaign, ids)));
-    return Future.all(acks).mapEmpty();
+    return bounded(Future.all(acks).mapEmpty());
+  }
+
+  /**
+   * Every Postgres and Kafka wait on the batch path ends: a request lost with its connection
+   * (a database restart) fails the batch, which is retried, instead of holding the consumer,
+   * which then stops polling while its claimed messages age into the stuck-sweep.
+   */
+  static <T> Future<T> bounded(Future<T> io) {
+    return io.timeout(IO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   @Override
