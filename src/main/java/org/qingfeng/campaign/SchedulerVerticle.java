@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +188,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** Re-queued messages go to sms.outbound again; if that fails, the campaign's requeue pass covers them. */
   private Future<Void> produceAgain(long campaignId, List<Long> ids) {
-    return outbound.publish(campaignId, ids).timeout(30, TimeUnit.SECONDS).recover(err -> {
+    return new IoDeadline(vertx, context, 30_000).bound(outbound.publish(campaignId, ids)).recover(err -> {
       LOG.warn("campaign {}: {} re-queued messages not produced ({}); flagged for the requeue pass", campaignId,
           ids.size(), err.toString());
       return campaigns.markRequeue(campaignId);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.qingfeng.campaign.IoDeadline;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.campaign.Phones;
 import org.qingfeng.campaign.SendResult;
@@ -51,7 +52,7 @@ final class ChunkSubmitter {
 
     void flush() {
       if (!outcomes.isEmpty()) {
-        writes.add(SenderVerticle.bounded(ledger.recordOutcomes(new ArrayList<>(outcomes), clock.instant())));
+        writes.add(deadline.bound(ledger.recordOutcomes(new ArrayList<>(outcomes), clock.instant())));
         outcomes.clear();
       }
     }
@@ -77,6 +78,7 @@ final class ChunkSubmitter {
   private final Counter held;
   private Vertx vertx;
   private Context context;
+  private IoDeadline deadline;
 
   private final CampaignGate gate;
 
@@ -99,9 +101,10 @@ final class ChunkSubmitter {
         .description("Campaign messages handled by the sender, by outcome").register(registry);
   }
 
-  void bind(Vertx vertx, Context context) {
+  void bind(Vertx vertx, Context context, IoDeadline deadline) {
     this.vertx = vertx;
     this.context = context;
+    this.deadline = deadline;
   }
 
   Future<Result> submitAll(List<Claimed> claimed) {

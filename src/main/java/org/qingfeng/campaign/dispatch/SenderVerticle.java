@@ -15,8 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.qingfeng.campaign.CampaignStore;
+import org.qingfeng.campaign.IoDeadline;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.campaign.OutboundPublisher;
 import org.qingfeng.campaign.OutboundRecord;
@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class SenderVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SenderVerticle.class);
   static final long IO_TIMEOUT_MS = 30_000;
+  private IoDeadline deadline;
 
   /** Sizing knobs. */
   public static final class Settings {
@@ -77,7 +78,8 @@ public final class SenderVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    submitter.bind(vertx, context);
+    deadline = new IoDeadline(vertx, context, IO_TIMEOUT_MS);
+    submitter.bind(vertx, context, deadline);
     consumer = KafkaConsumer.create(vertx, consumerConfig);
     return consumer.subscribe(topic).onSuccess(v -> loop());
   }
@@ -102,7 +104,7 @@ public final class SenderVerticle extends VerticleBase {
   /** Applies one polled batch, retrying it whole on failure, then commits and polls again. */
   private void handleUntilDone(KafkaConsumerRecords<String, String> records, int failures) {
     handle(records)
-        .compose(v -> consumer.commit().recover(err -> {
+        .compose(v -> bounded(consumer.commit()).recover(err -> {
           // The group moved on (rebalance): the records come again elsewhere and the claims stop them.
           LOG.warn("offset commit failed; the batch will be redelivered and re-claimed: {}", err.toString());
           return Future.succeededFuture();
@@ -132,7 +134,7 @@ public final class SenderVerticle extends VerticleBase {
       }
     }
     List<Long> ids = new ArrayList<>(campaignOf.keySet());
-    return Future.all(dead).compose(v -> learnRates(campaignOf.values())).compose(v -> chunksFrom(ids, campaignOf, 0));
+    return bounded(Future.all(dead)).compose(v -> learnRates(campaignOf.values())).compose(v -> chunksFrom(ids, campaignOf, 0));
   }
 
   /** Reads the rate of campaigns this sender has not claimed for yet (claims keep it current). */
@@ -202,8 +204,8 @@ public final class SenderVerticle extends VerticleBase {
    * (a database restart) fails the batch, which is retried, instead of holding the consumer,
    * which then stops polling while its claimed messages age into the stuck-sweep.
    */
-  static <T> Future<T> bounded(Future<T> io) {
-    return io.timeout(IO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  private <T> Future<T> bounded(Future<T> io) {
+    return deadline.bound(io);
   }
 
   @Override
