@@ -102,6 +102,7 @@ final class CampaignWiring {
     s.concurrency = config.senderConcurrency;
     s.maxAttempts = config.senderMaxAttempts;
     s.requeueOutcomeUnknown = config.campaignRequeueOutcomeUnknown;
+    s.submittingTimeout = Duration.ofSeconds(config.campaignSubmittingTimeoutSeconds);
     Map<String, String> consumer = KafkaSettings.consumer(infra.kafkaBootstrap(), config.kafkaTopicPrefix + "qingfeng-sender",
         "qingfeng-sender");
     consumer.put("max.poll.records", Integer.toString(config.senderPollRecords));

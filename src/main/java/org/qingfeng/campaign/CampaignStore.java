@@ -166,6 +166,16 @@ public final class CampaignStore {
         });
   }
 
+  /** Each campaign's max_rate (messages per second per sender). */
+  public Future<java.util.Map<Long, Integer>> maxRates(Long[] ids) {
+    return pool.preparedQuery("SELECT id, max_rate FROM campaign WHERE id = ANY($1)").execute(Tuple.of((Object) ids))
+        .map(rows -> {
+          java.util.Map<Long, Integer> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong(0), r.getInteger(1)));
+          return out;
+        });
+  }
+
   /** Scheduled campaigns whose send_at has come, most urgent first. */
   public Future<List<Campaign>> due(Instant now) {
     return pool.preparedQuery(SELECT + "WHERE status = 'scheduled' AND send_at <= $1 ORDER BY priority DESC, send_at LIMIT 100")

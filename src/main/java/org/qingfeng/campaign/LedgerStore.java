@@ -150,34 +150,54 @@ public final class LedgerStore {
         .mapEmpty();
   }
 
-  /** Claimed messages that must not go out now (window closed, expired): back to queued, campaign flagged for requeue. */
-  public Future<Void> release(Long[] ids, Instant now) {
+  /**
+   * Claimed messages that were not submitted: back to queued with their attempt refunded. Held
+   * ones (window closed, expired) flag their campaign for the requeue pass; a sender that will
+   * retry the same records itself does not.
+   */
+  public Future<Void> release(Long[] ids, Instant now, boolean flagRequeue) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN c.status IN "
             + "('cancelled', 'expired') THEN c.status ELSE 'queued' END, attempts = m.attempts - 1, updated_at = $2 "
             + "FROM campaign c WHERE c.id = m.campaign_id AND m.id = ANY($1) AND m.status = 'submitting' RETURNING m.campaign_id")
         .execute(Tuple.of(ids, Campaign.odt(now)))
-        .compose(rows -> conn.preparedQuery("UPDATE campaign SET requeue = true WHERE id = ANY($1)")
-            .execute(Tuple.of(ids(rows).stream().distinct().toArray(Long[]::new))))
+        .compose(rows -> !flagRequeue ? Future.succeededFuture()
+            : conn.preparedQuery("UPDATE campaign SET requeue = true WHERE id = ANY($1)")
+                .execute(Tuple.of(ids(rows).stream().distinct().toArray(Long[]::new))))
         .mapEmpty());
+  }
+
+  /** What one stuck-sweep found: counts per campaign, and the re-queued ids of running campaigns. */
+  public static final class Swept {
+    public final Map<Long, Integer> counts = new HashMap<>();
+    public final Map<Long, List<Long>> requeued = new HashMap<>();
   }
 
   /**
    * Messages left in submitting by a crashed sender are outcome-unknown: re-queued (or failed,
-   * by policy) and counted on the message and its campaign. Returns the count per campaign.
+   * by policy) and counted on the message and its campaign. The caller produces exactly the
+   * re-queued ids of running campaigns again (a paused one gets its requeue pass on resume),
+   * instead of flagging the campaign for a pass over all its queued messages.
    */
-  public Future<Map<Long, Integer>> sweepStuck(Duration timeout, Instant now, boolean requeue) {
+  public Future<Swept> sweepStuck(Duration timeout, Instant now, boolean requeue) {
     return pool.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 AND c.status IN ('running', 'paused') "
             + "THEN 'queued' ELSE 'failed' END, error = CASE WHEN $3 AND c.status IN ('running', 'paused') THEN m.error "
             + "ELSE 'outcome unknown: the sender stopped during submit' END, outcome_unknown = m.outcome_unknown + 1, "
             + "updated_at = $2 FROM campaign c WHERE c.id = m.campaign_id AND m.status = 'submitting' "
             + "AND m.leased_at < now() - make_interval(secs => $1) "
-            + "RETURNING m.campaign_id), agg AS (SELECT campaign_id, count(*)::int AS n FROM stuck GROUP BY campaign_id) "
-            + "UPDATE campaign c SET outcome_unknown = c.outcome_unknown + agg.n, requeue = (c.status = 'running') "
-            + "FROM agg WHERE c.id = agg.campaign_id RETURNING c.id, agg.n")
+            + "RETURNING m.id, m.campaign_id, m.status = 'queued' AND c.status = 'running' AS produce), "
+            + "agg AS (SELECT campaign_id, count(*)::int AS n FROM stuck GROUP BY campaign_id), "
+            + "counted AS (UPDATE campaign c SET outcome_unknown = c.outcome_unknown + agg.n FROM agg WHERE c.id = agg.campaign_id) "
+            + "SELECT id, campaign_id, produce FROM stuck")
         .execute(Tuple.of((double) timeout.toSeconds(), Campaign.odt(now), requeue))
         .map(rows -> {
-          Map<Long, Integer> out = new HashMap<>();
-          rows.forEach(r -> out.put(r.getLong(0), r.getInteger(1)));
+          Swept out = new Swept();
+          rows.forEach(r -> {
+            long campaign = r.getLong(1);
+            out.counts.merge(campaign, 1, Integer::sum);
+            if (r.getBoolean(2)) {
+              out.requeued.computeIfAbsent(campaign, k -> new ArrayList<>()).add(r.getLong(0));
+            }
+          });
           return out;
         });
   }

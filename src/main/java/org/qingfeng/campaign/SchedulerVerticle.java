@@ -176,14 +176,23 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     lastSweep = wall;
     return ledger.sweepStuck(settings.submittingTimeout, now, settings.requeueOutcomeUnknown)
-        .map(found -> {
-          for (Map.Entry<Long, Integer> e : found.entrySet()) {
+        .compose(found -> {
+          for (Map.Entry<Long, Integer> e : found.counts.entrySet()) {
             outcomeUnknown.increment(e.getValue());
             LOG.warn("campaign {}: {} messages were left in submitting; outcome unknown, {}", e.getKey(), e.getValue(),
                 settings.requeueOutcomeUnknown ? "re-queued" : "failed");
           }
-          return null;
+          return each(new ArrayList<>(found.requeued.entrySet()), e -> produceAgain(e.getKey(), e.getValue()));
         });
+  }
+
+  /** Re-queued messages go to sms.outbound again; if that fails, the campaign's requeue pass covers them. */
+  private Future<Void> produceAgain(long campaignId, List<Long> ids) {
+    return new IoDeadline(vertx, context, 30_000).bound(outbound.publish(campaignId, ids)).recover(err -> {
+      LOG.warn("campaign {}: {} re-queued messages not produced ({}); flagged for the requeue pass", campaignId,
+          ids.size(), err.toString());
+      return campaigns.markRequeue(campaignId);
+    });
   }
 
   private void maybeStartJob(List<Campaign> active) {

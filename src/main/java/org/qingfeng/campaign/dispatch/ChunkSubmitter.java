@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.qingfeng.campaign.IoDeadline;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.campaign.Phones;
 import org.qingfeng.campaign.SendResult;
@@ -39,6 +40,8 @@ final class ChunkSubmitter {
     final List<Long> released = new ArrayList<>();
     final Map<Long, List<Long>> retry = new HashMap<>();
     final List<Future<?>> writes = new ArrayList<>();
+    /** Why a claimed message could be neither submitted nor held (it is released); the chunk then fails. */
+    Throwable failure;
 
     void add(LedgerStore.Outcome o) {
       outcomes.add(o);
@@ -49,7 +52,7 @@ final class ChunkSubmitter {
 
     void flush() {
       if (!outcomes.isEmpty()) {
-        writes.add(ledger.recordOutcomes(new ArrayList<>(outcomes), clock.instant()));
+        writes.add(deadline.bound(ledger.recordOutcomes(new ArrayList<>(outcomes), clock.instant())));
         outcomes.clear();
       }
     }
@@ -75,6 +78,7 @@ final class ChunkSubmitter {
   private final Counter held;
   private Vertx vertx;
   private Context context;
+  private IoDeadline deadline;
 
   private final CampaignGate gate;
 
@@ -97,9 +101,10 @@ final class ChunkSubmitter {
         .description("Campaign messages handled by the sender, by outcome").register(registry);
   }
 
-  void bind(Vertx vertx, Context context) {
+  void bind(Vertx vertx, Context context, IoDeadline deadline) {
     this.vertx = vertx;
     this.context = context;
+    this.deadline = deadline;
   }
 
   Future<Result> submitAll(List<Claimed> claimed) {
@@ -119,6 +124,14 @@ final class ChunkSubmitter {
         inFlight[0]++;
         submitOne(m, result).onComplete(ar -> {
           inFlight[0]--;
+          if (ar.failed()) {
+            // Never leave a claimed message behind in submitting: that is what the stuck-sweep
+            // counts as outcome unknown. Nothing reached the gateway, so it goes back to queued.
+            result.released.add(m.id);
+            if (result.failure == null) {
+              result.failure = ar.cause();
+            }
+          }
           if (++finished[0] == claimed.size()) {
             vertx.cancelTimer(flusher);
             result.written().onComplete(done);
@@ -145,8 +158,11 @@ final class ChunkSubmitter {
       Promise<Void> p = Promise.promise();
       gateway.send(m.channel, m.campaignId, Long.toString(m.id), m.phone, m.text)
           .onComplete(ar -> context.runOnContext(x -> {
-            record(m, ar, result);
-            p.complete();
+            try {
+              record(m, ar, result);
+            } finally {
+              p.complete();
+            }
           }));
       return p.future();
     });

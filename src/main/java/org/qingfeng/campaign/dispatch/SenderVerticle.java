@@ -11,11 +11,12 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.qingfeng.campaign.CampaignStore;
+import org.qingfeng.campaign.IoDeadline;
 import org.qingfeng.campaign.LedgerStore;
 import org.qingfeng.campaign.OutboundPublisher;
 import org.qingfeng.campaign.OutboundRecord;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SenderVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SenderVerticle.class);
+  static final long IO_TIMEOUT_MS = 30_000;
+  private IoDeadline deadline;
 
   /** Sizing knobs. */
   public static final class Settings {
@@ -40,6 +43,8 @@ public final class SenderVerticle extends VerticleBase {
     public int maxAttempts = 5;
     public boolean requeueOutcomeUnknown = true;
     public long gateRefreshMs = 200;
+    /** The scheduler's stuck-sweep timeout: a claimed message must be submitted well within it. */
+    public Duration submittingTimeout = Duration.ofMinutes(2);
   }
 
   private final Map<String, String> consumerConfig;
@@ -47,12 +52,15 @@ public final class SenderVerticle extends VerticleBase {
   private final String dlqTopic;
   private final LedgerStore ledger;
   private final OutboundPublisher outbound;
+  private final CampaignStore campaigns;
   private final ChunkSubmitter submitter;
   private final Clock clock;
   private final Settings settings;
   private KafkaConsumer<String, String> consumer;
   private volatile boolean stopping;
   private final Promise<Void> loopEnded = Promise.promise();
+  /** Each campaign's max_rate as last claimed here: sizes the next claim (see {@link #claimSize}). */
+  private final Map<Long, Integer> rates = new HashMap<>();
 
   public SenderVerticle(Map<String, String> consumerConfig, String topic, String dlqTopic, LedgerStore ledger,
       CampaignStore campaigns, OutboundPublisher outbound, SmsGateway gateway, Clock clock, Settings settings, MeterRegistry registry) {
@@ -61,6 +69,7 @@ public final class SenderVerticle extends VerticleBase {
     this.dlqTopic = dlqTopic;
     this.ledger = ledger;
     this.outbound = outbound;
+    this.campaigns = campaigns;
     this.clock = clock;
     this.settings = settings;
     this.submitter = new ChunkSubmitter(ledger, new CampaignGate(campaigns, settings.gateRefreshMs), gateway, clock,
@@ -69,7 +78,8 @@ public final class SenderVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    submitter.bind(vertx, context);
+    deadline = new IoDeadline(vertx, context, IO_TIMEOUT_MS);
+    submitter.bind(vertx, context, deadline);
     consumer = KafkaConsumer.create(vertx, consumerConfig);
     return consumer.subscribe(topic).onSuccess(v -> loop());
   }
@@ -94,7 +104,7 @@ public final class SenderVerticle extends VerticleBase {
   /** Applies one polled batch, retrying it whole on failure, then commits and polls again. */
   private void handleUntilDone(KafkaConsumerRecords<String, String> records, int failures) {
     handle(records)
-        .compose(v -> consumer.commit().recover(err -> {
+        .compose(v -> bounded(consumer.commit()).recover(err -> {
           // The group moved on (rebalance): the records come again elsewhere and the claims stop them.
           LOG.warn("offset commit failed; the batch will be redelivered and re-claimed: {}", err.toString());
           return Future.succeededFuture();
@@ -111,42 +121,91 @@ public final class SenderVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
-    Set<Long> ids = new LinkedHashSet<>();
+    Map<Long, Long> campaignOf = new LinkedHashMap<>();
     List<Future<?>> dead = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> r = records.recordAt(i);
       try {
-        ids.add(JsonIterator.deserialize(r.value(), OutboundRecord.class).messageId);
+        OutboundRecord record = JsonIterator.deserialize(r.value(), OutboundRecord.class);
+        campaignOf.putIfAbsent(record.messageId, record.campaignId);
       } catch (RuntimeException e) {
         LOG.error("unreadable sms.outbound record at {}-{}@{}: sent to the dead-letter topic", r.topic(), r.partition(), r.offset());
         dead.add(outbound.deadLetter(dlqTopic, r.key(), r.value()));
       }
     }
-    List<Long> all = new ArrayList<>(ids);
-    Future<Void> chain = Future.all(dead).mapEmpty();
-    for (int from = 0; from < all.size(); from += settings.chunk) {
-      List<Long> chunk = all.subList(from, Math.min(all.size(), from + settings.chunk));
-      chain = chain.compose(v -> processChunk(chunk));
+    List<Long> ids = new ArrayList<>(campaignOf.keySet());
+    return bounded(Future.all(dead)).compose(v -> learnRates(campaignOf.values())).compose(v -> chunksFrom(ids, campaignOf, 0));
+  }
+
+  /** Reads the rate of campaigns this sender has not claimed for yet (claims keep it current). */
+  private Future<Void> learnRates(java.util.Collection<Long> campaignIds) {
+    Long[] unknown = campaignIds.stream().distinct().filter(id -> !rates.containsKey(id)).toArray(Long[]::new);
+    if (unknown.length == 0) {
+      return Future.succeededFuture();
     }
-    return chain;
+    return bounded(campaigns.maxRates(unknown)).map(found -> {
+      rates.putAll(found);
+      return null;
+    });
+  }
+
+  /** The batch's ids chunk by chunk, each claimed only when the previous one is done. */
+  private Future<Void> chunksFrom(List<Long> ids, Map<Long, Long> campaignOf, int from) {
+    if (from >= ids.size()) {
+      return Future.succeededFuture();
+    }
+    int size = claimSize(ids.subList(from, Math.min(ids.size(), from + settings.chunk)), campaignOf);
+    List<Long> chunk = ids.subList(from, from + size);
+    return processChunk(chunk).compose(v -> chunksFrom(ids, campaignOf, from + size));
+  }
+
+  /**
+   * How many of the candidates to claim at once: what the slowest of their campaigns sends in a
+   * quarter of the submitting timeout (at least one). A claimed message waits in submitting for
+   * its turn at the campaign's rate; were the claim larger, the stuck-sweep would re-queue the
+   * ones still waiting and another claim would send them a second time. A campaign whose rate
+   * is unknown (gone from the database) is claimed one message at a time.
+   */
+  int claimSize(List<Long> candidates, Map<Long, Long> campaignOf) {
+    long quarterMs = Math.max(1, settings.submittingTimeout.toMillis() / 4);
+    long size = candidates.size();
+    for (Long id : candidates) {
+      Integer rate = rates.get(campaignOf.get(id));
+      long fits = rate == null ? 1 : Math.max(1, rate * quarterMs / 1000);
+      size = Math.min(size, fits);
+    }
+    return (int) Math.max(1, size);
   }
 
   private Future<Void> processChunk(List<Long> ids) {
-    return ledger.claim(ids.toArray(new Long[0]), clock.instant()).compose(rows -> {
+    return bounded(ledger.claim(ids.toArray(new Long[0]), clock.instant())).compose(rows -> {
       List<Claimed> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new Claimed(r)));
+      claimed.forEach(m -> rates.put(m.campaignId, m.maxRate));
       return submitter.submitAll(claimed);
     }).compose(result -> Future.succeededFuture()
         .compose(v -> result.released.isEmpty() ? Future.succeededFuture()
-            : ledger.release(result.released.toArray(new Long[0]), clock.instant()))
-        .compose(v -> republish(result.retry)));
+            // Held messages wait for the requeue pass (their campaign is leaving running); failed
+            // ones come again with this batch's retry, which claims them afresh.
+            : bounded(ledger.release(result.released.toArray(new Long[0]), clock.instant(), result.failure == null)))
+        .compose(v -> republish(result.retry))
+        .compose(v -> result.failure == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(result.failure)));
   }
 
   /** Messages put back to queued for a retry go to the end of the topic again before the offsets move. */
   private Future<Void> republish(Map<Long, List<Long>> retryByCampaign) {
     List<Future<?>> acks = new ArrayList<>();
     retryByCampaign.forEach((campaign, ids) -> acks.add(outbound.publish(campaign, ids)));
-    return Future.all(acks).mapEmpty();
+    return bounded(Future.all(acks).mapEmpty());
+  }
+
+  /**
+   * Every Postgres and Kafka wait on the batch path ends: a request lost with its connection
+   * (a database restart) fails the batch, which is retried, instead of holding the consumer,
+   * which then stops polling while its claimed messages age into the stuck-sweep.
+   */
+  private <T> Future<T> bounded(Future<T> io) {
+    return deadline.bound(io);
   }
 
   @Override
