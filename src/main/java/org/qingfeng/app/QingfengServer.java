@@ -105,7 +105,7 @@ public final class QingfengServer implements AutoCloseable {
     kafkaMetrics.bindTo(registry);
     kafkaAdmin = KafkaAdminClient.create(vertx, nativeAdmin);
     Topics topics = new Topics(config.kafkaTopicPrefix);
-    await(TopicProvisioner.ensure(kafkaAdmin, topics, config.kafkaPartitions, config.kafkaReplicationFactor));
+    await(TopicProvisioner.ensure(vertx, kafkaAdmin, topics, config.kafkaPartitions, config.kafkaReplicationFactor));
 
     services = new AppServices(vertx, config, pool, kafkaAdmin, registry, topics, infra,
         () -> stopping.get() ? "the server is shutting down" : booted.get() ? null : "the server is starting", hooks);

@@ -74,7 +74,7 @@ public final class SinkBench {
       List<SmsEvent> events = TestEvents.mixed(n);
       Topics topics = new Topics("");
       KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(kafka));
-      await(TopicProvisioner.ensure(admin, topics, 6, (short) 1));
+      await(TopicProvisioner.ensure(vertx, admin, topics, 6, (short) 1));
       await(admin.close());
       long t0 = System.nanoTime();
       produce(vertx, kafka, topics.smsEvents, events);

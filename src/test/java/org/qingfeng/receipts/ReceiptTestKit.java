@@ -74,7 +74,7 @@ final class ReceiptTestKit {
   static void createTopics(Vertx vertx, String bootstrap, String prefix) {
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(bootstrap));
     try {
-      await(TopicProvisioner.ensure(admin, new Topics(prefix), 3, (short) 1));
+      await(TopicProvisioner.ensure(vertx, admin, new Topics(prefix), 3, (short) 1));
     } finally {
       await(admin.close());
     }

@@ -37,7 +37,7 @@ public final class KafkaEventsReader implements AutoCloseable {
     public static void createTopics(Vertx vertx, TestInfra infra, String prefix) throws Exception {
         KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(infra.kafkaBootstrap()));
         try {
-            TopicProvisioner.ensure(admin, new Topics(prefix), 3, (short) 1)
+            TopicProvisioner.ensure(vertx, admin, new Topics(prefix), 3, (short) 1)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } finally {
             Future<Void> closed = admin.close();
