@@ -10,6 +10,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -80,6 +83,26 @@ final class CampaignFixtures {
     HttpResponse<Buffer> res = http.get(path, token);
     assertThat(res.statusCode()).as("%s -> %s", path, res.bodyAsString()).isEqualTo(200);
     return res.bodyAsJsonObject();
+  }
+
+  /** {@code count} distinct mobiles numbered from {@code first}. */
+  static List<String> mobiles(int first, int count) {
+    List<String> phones = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      phones.add(mobile(first + i));
+    }
+    return phones;
+  }
+
+  /**
+   * The phones as contacts under {@code tag}, and an approved campaign to them due two seconds
+   * from now at {@code maxRate}; returns its id.
+   */
+  static long approvedBlastDueSoon(Http http, Pool pool, String operator, String approver, String name, String tag,
+      List<String> phones, int maxRate) {
+    insertContacts(pool, phones, tag);
+    String sendAt = OffsetDateTime.ofInstant(Instant.now().plusSeconds(2), ZoneOffset.ofHours(8)).toString();
+    return approved(http, operator, approver, campaign(name, sendAt, tagged(tag)).put("max_rate", maxRate));
   }
 
   /** Creates, submits (operator) and approves (approver) a campaign; returns its id. */

@@ -6,10 +6,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,17 +44,11 @@ class CampaignPostgresRestartTest {
           "QINGFENG_CAMPAIGN_SUBMITTING_TIMEOUT_SECONDS", "5",
           "QINGFENG_CAMPAIGN_SCHEDULER_LOCK_RETRY_MS", "500"), ServerHooks.defaults().gateway(v -> gateway));
       try (Http http = new Http(server.httpPort())) {
-        List<String> phones = new ArrayList<>();
-        for (int i = 0; i < CONTACTS; i++) {
-          phones.add(CampaignFixtures.mobile(8_000_000 + i));
-        }
-        CampaignFixtures.insertContacts(server.pool(), phones, "restart");
+        List<String> phones = CampaignFixtures.mobiles(8_000_000, CONTACTS);
         String operator = CampaignFixtures.token(http, "operator", "op");
         String approver = CampaignFixtures.token(http, "approver", "ap");
-        Instant sendAt = Instant.now().plusSeconds(2);
-        long id = CampaignFixtures.approved(http, operator, approver, CampaignFixtures.campaign("重启短信",
-            OffsetDateTime.ofInstant(sendAt, ZoneOffset.ofHours(8)).toString(), CampaignFixtures.tagged("restart"))
-            .put("max_rate", 300));
+        long id = CampaignFixtures.approvedBlastDueSoon(http, server.pool(), operator, approver, "重启短信", "restart",
+            phones, 300);
 
         CampaignFixtures.await("a quarter sent", Duration.ofSeconds(90), () -> gateway.count() >= CONTACTS / 4);
         pg.stop();

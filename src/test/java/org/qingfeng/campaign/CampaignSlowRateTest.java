@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,17 +34,11 @@ class CampaignSlowRateTest {
     QingfengServer server = infra.startServer(Map.of("QINGFENG_CAMPAIGN_SUBMITTING_TIMEOUT_SECONDS", "4"),
         ServerHooks.defaults().gateway(v -> gateway));
     try (Http http = new Http(server.httpPort())) {
-      List<String> phones = new ArrayList<>();
-      for (int i = 0; i < CONTACTS; i++) {
-        phones.add(CampaignFixtures.mobile(7_000_000 + i));
-      }
-      CampaignFixtures.insertContacts(server.pool(), phones, "slow");
+      List<String> phones = CampaignFixtures.mobiles(7_000_000, CONTACTS);
       String operator = CampaignFixtures.token(http, "operator", "op");
       String approver = CampaignFixtures.token(http, "approver", "ap");
-      Instant sendAt = Instant.now().plusSeconds(2);
-      long id = CampaignFixtures.approved(http, operator, approver, CampaignFixtures.campaign("慢速短信",
-          OffsetDateTime.ofInstant(sendAt, ZoneOffset.ofHours(8)).toString(), CampaignFixtures.tagged("slow"))
-          .put("max_rate", 10));
+      long id = CampaignFixtures.approvedBlastDueSoon(http, server.pool(), operator, approver, "慢速短信", "slow",
+          phones, 10);
 
       CampaignFixtures.await("campaign completed", Duration.ofSeconds(90),
           () -> "completed".equals(CampaignFixtures.status(http, operator, id)));
