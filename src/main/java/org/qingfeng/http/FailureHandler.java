@@ -4,12 +4,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import org.qingfeng.db.PoolSaturation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The one mapping from any failure to an RFC 9457 response. */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -30,6 +32,14 @@ public final class FailureHandler implements Handler<RoutingContext> {
     int status = ctx.statusCode();
     if (failure == null && status >= 400) {
       ProblemResponse.send(ctx, status, titleFor(status), detailFor(status, null), null);
+      return;
+    }
+    if (PoolSaturation.isSaturated(failure)) {
+      LOG.debug("database pool saturated on {} {}", ctx.request().method(), ctx.request().path());
+      ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+      ProblemResponse.send(ctx, 503, "Service unavailable",
+          "the server has no free database connection right now; nothing was changed, retry after "
+              + RETRY_AFTER_SECONDS + " s", null);
       return;
     }
     LOG.error("unhandled failure on {} {} rid={}", ctx.request().method(), ctx.request().path(),
