@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A fleet of simulated LED controllers against a running server: enrols them (and approves them
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * summary line per second.
  */
 public final class LedSimulator implements AutoCloseable {
+  private static final int OVERLOAD_RETRIES = 30;
   private final Vertx vertx = Vertx.vertx();
   private final WebClient client;
   private final SimStats stats = new SimStats();
@@ -42,24 +44,48 @@ public final class LedSimulator implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       JsonObject e = new JsonObject().put("hardware_key", keyPrefix + i).put("name", "simulated " + keyPrefix + i)
           .put("width", 192).put("height", 32).put("colour_mode", "dual");
-      all.add(client.post("/led/v1/enroll").sendJsonObject(e).compose(r -> {
+      all.add(patiently(() -> client.post("/led/v1/enroll").sendJsonObject(e), OVERLOAD_RETRIES).compose(r -> {
         if (r.statusCode() >= 300) {
           return Future.failedFuture("enrol answered " + r.statusCode() + ": " + r.bodyAsString());
         }
         long id = r.bodyAsJsonObject().getLong("screen_id");
         Future<?> grouped = group == null ? Future.succeededFuture()
-            : client.patch("/api/v1/led/screens/" + id).putHeader("Authorization", "Bearer " + adminToken)
-                .sendJsonObject(new JsonObject().put("groups", new JsonArray().add(group))).compose(SimHttp::ok);
-        return grouped.compose(v -> client.post("/api/v1/led/screens/" + id + "/rotate-secret")
-                .putHeader("Authorization", "Bearer " + adminToken).send())
+            : patiently(() -> client.patch("/api/v1/led/screens/" + id).putHeader("Authorization", "Bearer " + adminToken)
+                .sendJsonObject(new JsonObject().put("groups", new JsonArray().add(group))), OVERLOAD_RETRIES).compose(SimHttp::ok);
+        return grouped.compose(v -> patiently(() -> client.post("/api/v1/led/screens/" + id + "/rotate-secret")
+                .putHeader("Authorization", "Bearer " + adminToken).send(), OVERLOAD_RETRIES))
             .compose(rot -> rot.statusCode() == 409
-                ? client.post("/api/v1/led/screens/" + id + "/approve").putHeader("Authorization", "Bearer " + adminToken).send()
+                ? patiently(() -> client.post("/api/v1/led/screens/" + id + "/approve")
+                    .putHeader("Authorization", "Bearer " + adminToken).send(), OVERLOAD_RETRIES)
                 : Future.succeededFuture(rot))
             .compose(SimHttp::ok).map(a -> id + "." + a.bodyAsJsonObject().getString("secret"));
       }));
     }
     await(Future.all(new ArrayList<>(all)), 120);
     return all.stream().map(Future::result).toList();
+  }
+
+  /**
+   * Sends a request again while the server answers 503 (overloaded), after its Retry-After (1 s if absent).
+   * Enrolling a whole fleet at once is exactly what overloads a server; every call wrapped here is idempotent
+   * (enrolment answers the existing screen for a known key; approval and rotation are retried only when refused).
+   */
+  private Future<HttpResponse<Buffer>> patiently(Supplier<Future<HttpResponse<Buffer>>> call, int retriesLeft) {
+    return call.get().compose(r -> {
+      if (r.statusCode() != 503 || retriesLeft == 0) {
+        return Future.succeededFuture(r);
+      }
+      long delayS = retryAfterSeconds(r.getHeader("Retry-After"));
+      return vertx.timer(delayS, TimeUnit.SECONDS).compose(v -> patiently(call, retriesLeft - 1));
+    });
+  }
+
+  private static long retryAfterSeconds(String header) {
+    try {
+      return header == null ? 1 : Math.max(1, Math.min(30, Long.parseLong(header.trim())));
+    } catch (NumberFormatException notSeconds) {
+      return 1;
+    }
   }
 
   /** Something the fleet runs until: a duration, a signal. */
