@@ -228,7 +228,9 @@ final class AppServices {
 
   ReceiptSinkOptions receiptSinkOptions() {
     ReceiptSinkOptions o = new ReceiptSinkOptions(infra.kafkaBootstrap(), topics.smsEvents, topics.dlq);
-    o.groupId = config.receiptsConsumerGroup;
+    // Prefixed like every other group of the server: deployments (and tests) sharing a broker under different
+    // topic prefixes must not share the sink's group, or one's departure stalls the other's rebalance.
+    o.groupId = config.kafkaTopicPrefix + config.receiptsConsumerGroup;
     o.batchSize = config.receiptsBatchSize;
     o.batchLingerMs = config.receiptsBatchLingerMs;
     o.unmatchedAfterMs = config.receiptsUnmatchedAfterMs;
