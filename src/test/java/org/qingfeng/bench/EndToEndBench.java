@@ -36,13 +36,15 @@ import org.qingfeng.db.Database;
  * checks the simulator received each message once, apart from counted outcome-unknown resubmits.
  *
  * <p>Usage: EndToEndBench HTTP_PORT PG_PORT ADMIN_TOKEN MESSAGES TIMEOUT_S SIM_HTTP_PORT
- * SERVER_PID SIM_PID SERVICES_PID PG_DATA_DIR. The last line is machine-readable ({@code E2E_RESULT ...}).
+ * SERVER_PID SIM_PID SERVICES_PID PG_DATA_DIR [WARMUP]; WARMUP messages go first, in a campaign of their
+ * own, unmeasured. The last line is machine-readable ({@code E2E_RESULT ...}).
  */
 public final class EndToEndBench {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final int SEED_CHUNK = 50_000;
   private static final String TAG = "e2e";
+  private static final String WARM_TAG = "e2e-warm";
   private static final long POLL_MS = 250;
 
   /** One stats read: client time, messages with a submit result, messages with a final outcome. */
@@ -55,6 +57,7 @@ public final class EndToEndBench {
     String admin = args[2];
     int messages = Integer.parseInt(args[3]);
     long timeoutS = Long.parseLong(args[4]);
+    int warmup = args.length > 10 ? Integer.parseInt(args[10]) : 0;
     String simBase = "http://127.0.0.1:" + args[5];
     Map<String, List<ProcessHandle>> procs = new LinkedHashMap<>();
     procs.put("server", CpuTicks.process(Long.parseLong(args[6])));
@@ -67,21 +70,29 @@ public final class EndToEndBench {
     int exit = 1;
     try {
       long t0 = System.nanoTime();
-      seed(pool, messages);
-      System.out.printf("seeded %,d contacts tagged '%s' in %.1f s%n", messages, TAG, (System.nanoTime() - t0) / 1e9);
+      seed(pool, TAG, "+86136", messages);
+      if (warmup > 0) {
+        seed(pool, WARM_TAG, "+86135", warmup);
+      }
+      System.out.printf("seeded %,d contacts tagged '%s' (and %,d '%s') in %.1f s%n", messages, TAG, warmup, WARM_TAG,
+          (System.nanoTime() - t0) / 1e9);
       String operator = token(base, admin, "operator", "e2e-op");
       String approver = token(base, admin, "approver", "e2e-ap");
       String viewer = token(base, admin, "viewer", "e2e-viewer");
+      if (warmup > 0) {
+        // The same path once, unmeasured: the server's JIT compiles it (a fresh JVM spends most of a
+        // short blast's CPU in its compiler threads), Kafka's and PostgreSQL's caches fill.
+        long warm = approve(base, operator, approver, WARM_TAG);
+        System.out.printf("warm-up: campaign %d, %,d messages (not measured)%n", warm, warmup);
+        List<Point> w = poll(base, viewer, warm, warmup, Duration.ofSeconds(timeoutS));
+        if (w.get(w.size() - 1).finals() < warmup) {
+          System.out.println("warm-up did not finish");
+          System.exit(1);
+        }
+      }
       long simSubmits0 = simSummary(simBase).getLong("submits");
-
-      String sendAt = OffsetDateTime.now(ZoneOffset.ofHours(8)).plusSeconds(2).toString();
-      JsonObject body = new JsonObject().put("name", "国庆廉洁提醒 e2e").put("signature", "【余庆县纪委】")
-          .put("text", "清风送节，廉洁过节。请勿收受礼品礼金。").put("send_at", sendAt).put("max_rate", 10_000)
-          .put("audience", new JsonObject().put("tags_any", new JsonArray().add(TAG)));
-      long id = post(base + "/api/v1/campaigns", operator, body.encode()).getLong("id");
-      post(base + "/api/v1/campaigns/" + id + "/submit", operator, "{}");
-      post(base + "/api/v1/campaigns/" + id + "/approve", approver, "{}");
-      System.out.printf("campaign %d approved, send_at %s, max_rate 10000%n", id, sendAt);
+      long id = approve(base, operator, approver, TAG);
+      System.out.printf("campaign %d approved, max_rate 10000%n", id);
       String load0 = BenchSupport.loadAverage();
       Map<String, Long> cpu0 = cpu(procs);
 
@@ -94,6 +105,18 @@ public final class EndToEndBench {
       await(vertx.close());
     }
     System.exit(exit);
+  }
+
+  /** Creates, submits and approves a campaign to the contacts tagged {@code tag}, due in 2 s; returns its id. */
+  private static long approve(String base, String operator, String approver, String tag) throws Exception {
+    String sendAt = OffsetDateTime.now(ZoneOffset.ofHours(8)).plusSeconds(2).toString();
+    JsonObject body = new JsonObject().put("name", "国庆廉洁提醒 " + tag).put("signature", "【余庆县纪委】")
+        .put("text", "清风送节，廉洁过节。请勿收受礼品礼金。").put("send_at", sendAt).put("max_rate", 10_000)
+        .put("audience", new JsonObject().put("tags_any", new JsonArray().add(tag)));
+    long id = post(base + "/api/v1/campaigns", operator, body.encode()).getLong("id");
+    post(base + "/api/v1/campaigns/" + id + "/submit", operator, "{}");
+    post(base + "/api/v1/campaigns/" + id + "/approve", approver, "{}");
+    return id;
   }
 
   private static Map<String, Long> cpu(Map<String, List<ProcessHandle>> procs) {
@@ -205,17 +228,17 @@ public final class EndToEndBench {
     return new JsonObject(res.body());
   }
 
-  private static void seed(Pool pool, int contacts) {
+  private static void seed(Pool pool, String tag, String prefix, int contacts) {
     for (int from = 0; from < contacts; from += SEED_CHUNK) {
       int n = Math.min(SEED_CHUNK, contacts - from);
       String[] phones = new String[n];
       String[] names = new String[n];
       for (int i = 0; i < n; i++) {
-        phones[i] = String.format("+86136%08d", from + i);
+        phones[i] = String.format("%s%08d", prefix, from + i);
         names[i] = "党员" + (from + i);
       }
       await(pool.preparedQuery("INSERT INTO contact (phone, name, unit, township, tags) SELECT u.phone, u.name, "
-              + "'纪委', '白泥镇', ARRAY['" + TAG + "'] FROM unnest($1::text[], $2::text[]) AS u(phone, name) ON CONFLICT (phone) DO NOTHING")
+              + "'纪委', '白泥镇', ARRAY['" + tag + "'] FROM unnest($1::text[], $2::text[]) AS u(phone, name) ON CONFLICT (phone) DO NOTHING")
           .execute(Tuple.tuple().addValue(phones).addValue(names)));
     }
     await(pool.query("ANALYZE contact").execute());
