@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.qingfeng.campaign.IoDeadline;
@@ -147,8 +148,8 @@ final class ChunkSubmitter {
           vertx.cancelTimer(flusher);
           result.written().onComplete(done);
         }
-        wakeRoomWaiters();
         pump();
+        wakeRoomWaiters();
       }));
     }
     pump();
@@ -170,14 +171,20 @@ final class ChunkSubmitter {
     return p.future();
   }
 
+  /** Completes the waiters there is room for, after taking them out: a completion may add a new waiter. */
   private void wakeRoomWaiters() {
-    roomWaiters.removeIf(w -> {
+    if (roomWaiters.isEmpty()) {
+      return;
+    }
+    List<RoomWaiter> ready = new ArrayList<>();
+    for (Iterator<RoomWaiter> it = roomWaiters.iterator(); it.hasNext(); ) {
+      RoomWaiter w = it.next();
       if (outstanding <= w.limit) {
-        w.promise.complete();
-        return true;
+        ready.add(w);
+        it.remove();
       }
-      return false;
-    });
+    }
+    ready.forEach(w -> w.promise.tryComplete());
   }
 
   /**
