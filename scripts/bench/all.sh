@@ -23,7 +23,8 @@ OUT=$(cd target && mktemp -d "$PWD/bench-all.XXXXXX")
 ROWS="$OUT/rows.md"
 : >"$ROWS"
 echo "outputs in $OUT"
-mvn -B -q -DskipTests package || exit 1
+# Like each script: builds only what is missing, so run `mvn -B -q -DskipTests package` first after a change.
+[[ -f target/qingfeng.jar ]] || mvn -B -q -DskipTests package || exit 1
 if [[ $QUICK = 1 ]]; then
   cp BENCHMARKS.md "$OUT/BENCHMARKS.md.before"
   trap 'cp "$OUT/BENCHMARKS.md.before" BENCHMARKS.md' EXIT
