@@ -60,7 +60,8 @@ public final class EndToEndBench {
     int warmup = args.length > 10 ? Integer.parseInt(args[10]) : 0;
     String simBase = "http://127.0.0.1:" + args[5];
     Map<String, List<ProcessHandle>> procs = new LinkedHashMap<>();
-    procs.put("server", CpuTicks.process(Long.parseLong(args[6])));
+    long serverPid = Long.parseLong(args[6]);
+    procs.put("server", CpuTicks.process(serverPid));
     procs.put("simulator", CpuTicks.process(Long.parseLong(args[7])));
     procs.put("postgres", CpuTicks.postgres(args[9]));
     procs.put("kafka", CpuTicks.process(Long.parseLong(args[8])));
@@ -95,9 +96,15 @@ public final class EndToEndBench {
       System.out.printf("campaign %d approved, max_rate 10000%n", id);
       String load0 = BenchSupport.loadAverage();
       Map<String, Long> cpu0 = cpu(procs);
+      Map<String, Long> threads0 = CpuTicks.byThread(serverPid);
 
       List<Point> points = poll(base, viewer, id, messages, Duration.ofSeconds(timeoutS));
       Map<String, Long> cpu1 = cpu(procs);
+      Map<String, Long> threads = CpuTicks.byThread(serverPid);
+      threads.replaceAll((name, ms) -> ms - threads0.getOrDefault(name, 0L));
+      System.out.println("server CPU by thread (ms): " + threads.entrySet().stream().filter(e -> e.getValue() >= 200)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
       String load1 = BenchSupport.loadAverage();
       exit = report(pool, simBase, id, messages, points, simSubmits0, cpu0, cpu1, load0, load1) ? 0 : 1;
     } finally {
