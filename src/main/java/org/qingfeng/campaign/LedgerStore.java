@@ -156,14 +156,22 @@ public final class LedgerStore {
    * retry the same records itself does not.
    */
   public Future<Void> release(Long[] ids, Instant now, boolean flagRequeue) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN c.status IN "
+    // The campaigns' rows are locked first, in id order: a cancel or expiry that is committing
+    // waits for this release or this release for it, so a message is never put back to queued
+    // after its campaign closed its queued ones (it would stay queued in a closed campaign for
+    // good). NO KEY UPDATE rather than SHARE: two releases of one campaign queue up instead of
+    // deadlocking when both go on to set its requeue flag.
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT c.id FROM campaign c WHERE c.id IN "
+            + "(SELECT m.campaign_id FROM message m WHERE m.id = ANY($1)) ORDER BY c.id FOR NO KEY UPDATE OF c")
+        .execute(Tuple.of((Object) ids))
+        .compose(locked -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN c.status IN "
             + "('cancelled', 'expired') THEN c.status ELSE 'queued' END, attempts = m.attempts - 1, updated_at = $2 "
             + "FROM campaign c WHERE c.id = m.campaign_id AND m.id = ANY($1) AND m.status = 'submitting' RETURNING m.campaign_id")
         .execute(Tuple.of(ids, Campaign.odt(now)))
         .compose(rows -> !flagRequeue ? Future.succeededFuture()
             : conn.preparedQuery("UPDATE campaign SET requeue = true WHERE id = ANY($1)")
                 .execute(Tuple.of(ids(rows).stream().distinct().toArray(Long[]::new))))
-        .mapEmpty());
+        .mapEmpty()));
   }
 
   /** What one stuck-sweep found: counts per campaign, and the re-queued ids of running campaigns. */

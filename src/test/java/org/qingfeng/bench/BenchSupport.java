@@ -33,6 +33,16 @@ final class BenchSupport {
     return new JsonObject(res.body());
   }
 
+  /** The 1, 5 and 15 minute load averages, as /proc/loadavg gives them. */
+  static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
   static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);

@@ -9,9 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.qingfeng.campaign.IoDeadline;
@@ -81,6 +82,15 @@ final class ChunkSubmitter {
   private IoDeadline deadline;
 
   private final CampaignGate gate;
+  /** Messages of the current chunks waiting for a submit slot, in claim order. */
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private final List<RoomWaiter> roomWaiters = new ArrayList<>();
+  private int inFlight;
+  private int outstanding;
+  private boolean pumping;
+
+  private record RoomWaiter(int limit, Promise<Void> promise) {
+  }
 
   ChunkSubmitter(LedgerStore ledger, CampaignGate gate, SmsGateway gateway, Clock clock, SenderVerticle.Settings settings,
       MeterRegistry registry) {
@@ -107,6 +117,12 @@ final class ChunkSubmitter {
     this.deadline = deadline;
   }
 
+  /**
+   * Submits a claimed chunk; the result completes when every message of it has an outcome and
+   * the outcomes are written. Chunks may overlap (the sender claims the next one while this one
+   * is submitting): they share the {@code concurrency} slots, first come first served, so the
+   * gateway's window stays full across chunk boundaries instead of draining at each one.
+   */
   Future<Result> submitAll(List<Claimed> claimed) {
     Result result = new Result();
     if (claimed.isEmpty()) {
@@ -114,58 +130,110 @@ final class ChunkSubmitter {
     }
     Promise<Result> done = Promise.promise();
     long flusher = vertx.setPeriodic(FLUSH_MS, t -> result.flush());
-    int[] next = {0};
-    int[] inFlight = {0};
     int[] finished = {0};
-    Runnable[] launch = new Runnable[1];
-    launch[0] = () -> {
-      while (inFlight[0] < settings.concurrency && next[0] < claimed.size()) {
-        Claimed m = claimed.get(next[0]++);
-        inFlight[0]++;
-        submitOne(m, result).onComplete(ar -> {
-          inFlight[0]--;
-          if (ar.failed()) {
-            // Never leave a claimed message behind in submitting: that is what the stuck-sweep
-            // counts as outcome unknown. Nothing reached the gateway, so it goes back to queued.
-            result.released.add(m.id);
-            if (result.failure == null) {
-              result.failure = ar.cause();
-            }
+    outstanding += claimed.size();
+    for (Claimed m : claimed) {
+      waiting.add(() -> submitOne(m, result).onComplete(ar -> {
+        inFlight--;
+        outstanding--;
+        if (ar.failed()) {
+          // Never leave a claimed message behind in submitting: that is what the stuck-sweep
+          // counts as outcome unknown. Nothing reached the gateway, so it goes back to queued.
+          result.released.add(m.id);
+          if (result.failure == null) {
+            result.failure = ar.cause();
           }
-          if (++finished[0] == claimed.size()) {
-            vertx.cancelTimer(flusher);
-            result.written().onComplete(done);
-          } else {
-            launch[0].run();
-          }
-        });
-      }
-    };
-    launch[0].run();
+        }
+        if (++finished[0] == claimed.size()) {
+          vertx.cancelTimer(flusher);
+          result.written().onComplete(done);
+        }
+        pump();
+        wakeRoomWaiters();
+      }));
+    }
+    pump();
     return done.future();
+  }
+
+  /** Claimed messages of all chunks that have no outcome yet (waiting for a slot or in flight). */
+  int outstanding() {
+    return outstanding;
+  }
+
+  /** Completes once at most {@code limit} claimed messages are without an outcome. */
+  Future<Void> whenOutstandingAtMost(int limit) {
+    if (outstanding <= limit) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    roomWaiters.add(new RoomWaiter(limit, p));
+    return p.future();
+  }
+
+  /** Completes the waiters there is room for, after taking them out: a completion may add a new waiter. */
+  private void wakeRoomWaiters() {
+    if (roomWaiters.isEmpty()) {
+      return;
+    }
+    List<RoomWaiter> ready = new ArrayList<>();
+    for (Iterator<RoomWaiter> it = roomWaiters.iterator(); it.hasNext(); ) {
+      RoomWaiter w = it.next();
+      if (outstanding <= w.limit) {
+        ready.add(w);
+        it.remove();
+      }
+    }
+    ready.forEach(w -> w.promise.tryComplete());
+  }
+
+  /**
+   * Starts waiting submits while slots are free. Re-entrant calls (a submit that completes at
+   * once, e.g. a held message) return at once and the outer loop carries on, so a chunk of
+   * held messages does not recurse once per message.
+   */
+  private void pump() {
+    if (pumping) {
+      return;
+    }
+    pumping = true;
+    try {
+      while (inFlight < settings.concurrency && !waiting.isEmpty()) {
+        inFlight++;
+        waiting.poll().run();
+      }
+    } finally {
+      pumping = false;
+    }
   }
 
   private Future<Void> submitOne(Claimed m, Result result) {
     TokenBucket bucket = buckets.computeIfAbsent(m.campaignId, id -> new TokenBucket(vertx, m.maxRate));
     bucket.setRate(m.maxRate);
-    return bucket.acquire().compose(v -> gate.running(m.campaignId)).compose(running -> {
-      Instant now = clock.instant();
-      if (!running || !m.sendableAt(now)) {
-        held.increment();
-        result.released.add(m.id);
-        return Future.succeededFuture();
-      }
-      Promise<Void> p = Promise.promise();
-      gateway.send(m.channel, m.campaignId, Long.toString(m.id), m.phone, m.text)
-          .onComplete(ar -> context.runOnContext(x -> {
-            try {
-              record(m, ar, result);
-            } finally {
-              p.complete();
-            }
-          }));
-      return p.future();
-    });
+    // Checked before the rate wait too: a message of a campaign that is pausing, or outside its
+    // window, goes back at once instead of queueing behind the others for a token it won't use.
+    return gate.running(m.campaignId).compose(before -> !before || !m.sendableAt(clock.instant()) ? hold(m, result)
+        : bucket.acquire().compose(v -> gate.running(m.campaignId)).compose(running ->
+            !running || !m.sendableAt(clock.instant()) ? hold(m, result) : send(m, result)));
+  }
+
+  private Future<Void> send(Claimed m, Result result) {
+    Promise<Void> p = Promise.promise();
+    gateway.send(m.channel, m.campaignId, Long.toString(m.id), m.phone, m.text)
+        .onComplete(ar -> context.runOnContext(x -> {
+          try {
+            record(m, ar, result);
+          } finally {
+            p.complete();
+          }
+        }));
+    return p.future();
+  }
+
+  private Future<Void> hold(Claimed m, Result result) {
+    held.increment();
+    result.released.add(m.id);
+    return Future.succeededFuture();
   }
 
   private void record(Claimed m, AsyncResult<SendResult> ar, Result result) {

@@ -59,7 +59,7 @@ public final class SenderVerticle extends VerticleBase {
   private KafkaConsumer<String, String> consumer;
   private volatile boolean stopping;
   private final Promise<Void> loopEnded = Promise.promise();
-  /** Each campaign's max_rate as last claimed here: sizes the next claim (see {@link #claimSize}). */
+  /** Each campaign's max_rate as last claimed here: sizes the next claim (see {@link #fits}). */
   private final Map<Long, Integer> rates = new HashMap<>();
 
   public SenderVerticle(Map<String, String> consumerConfig, String topic, String dlqTopic, LedgerStore ledger,
@@ -134,7 +134,7 @@ public final class SenderVerticle extends VerticleBase {
       }
     }
     List<Long> ids = new ArrayList<>(campaignOf.keySet());
-    return bounded(Future.all(dead)).compose(v -> learnRates(campaignOf.values())).compose(v -> chunksFrom(ids, campaignOf, 0));
+    return bounded(Future.all(dead)).compose(v -> learnRates(campaignOf.values())).compose(v -> chunksFrom(ids, campaignOf));
   }
 
   /** Reads the rate of campaigns this sender has not claimed for yet (claims keep it current). */
@@ -149,41 +149,65 @@ public final class SenderVerticle extends VerticleBase {
     });
   }
 
-  /** The batch's ids chunk by chunk, each claimed only when the previous one is done. */
-  private Future<Void> chunksFrom(List<Long> ids, Map<Long, Long> campaignOf, int from) {
-    if (from >= ids.size()) {
-      return Future.succeededFuture();
+  /**
+   * The batch's ids chunk by chunk. The next chunk is claimed while the previous ones are still
+   * submitting, so the gateway never waits for a claim, a chunk's slowest submit or its outcome
+   * write; but only while what is claimed and unfinished stays within one chunk and within what
+   * the slowest campaign sends in a quarter of the submitting timeout (see {@link #fits}).
+   * After a chunk fails no more are claimed; the batch fails once the started ones are done.
+   */
+  private Future<Void> chunksFrom(List<Long> ids, Map<Long, Long> campaignOf) {
+    List<Future<Void>> chunks = new ArrayList<>();
+    Promise<Void> claimedAll = Promise.promise();
+    claimFrom(ids, campaignOf, 0, chunks, claimedAll);
+    return claimedAll.future().transform(ar -> Future.join(chunks)).mapEmpty();
+  }
+
+  private void claimFrom(List<Long> ids, Map<Long, Long> campaignOf, int from, List<Future<Void>> chunks, Promise<Void> claimedAll) {
+    if (from >= ids.size() || chunks.stream().anyMatch(Future::failed)) {
+      claimedAll.complete();
+      return;
     }
-    int size = claimSize(ids.subList(from, Math.min(ids.size(), from + settings.chunk)), campaignOf);
-    List<Long> chunk = ids.subList(from, from + size);
-    return processChunk(chunk).compose(v -> chunksFrom(ids, campaignOf, from + size));
+    List<Long> candidates = ids.subList(from, Math.min(ids.size(), from + settings.chunk));
+    long fits = fits(candidates, campaignOf);
+    int size = (int) Math.max(1, Math.min(candidates.size(), fits));
+    int room = (int) Math.max(0, Math.min(settings.chunk, fits - size));
+    submitter.whenOutstandingAtMost(room)
+        .compose(v -> bounded(ledger.claim(ids.subList(from, from + size).toArray(new Long[0]), clock.instant())))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            chunks.add(Future.failedFuture(ar.cause()));
+            claimedAll.complete();
+            return;
+          }
+          chunks.add(submitClaimed(ar.result()));
+          claimFrom(ids, campaignOf, from + size, chunks, claimedAll);
+        });
   }
 
   /**
-   * How many of the candidates to claim at once: what the slowest of their campaigns sends in a
-   * quarter of the submitting timeout (at least one). A claimed message waits in submitting for
-   * its turn at the campaign's rate; were the claim larger, the stuck-sweep would re-queue the
-   * ones still waiting and another claim would send them a second time. A campaign whose rate
-   * is unknown (gone from the database) is claimed one message at a time.
+   * How many messages of the candidates' campaigns may be claimed and unfinished at once: what
+   * the slowest of them sends in a quarter of the submitting timeout (at least one). A claimed
+   * message waits in submitting for its turn at the campaign's rate; were more claimed, the
+   * stuck-sweep would re-queue the ones still waiting and another claim would send them a
+   * second time. A campaign whose rate is unknown (gone from the database) is claimed one
+   * message at a time.
    */
-  int claimSize(List<Long> candidates, Map<Long, Long> campaignOf) {
+  private long fits(List<Long> candidates, Map<Long, Long> campaignOf) {
     long quarterMs = Math.max(1, settings.submittingTimeout.toMillis() / 4);
-    long size = candidates.size();
+    long fits = Long.MAX_VALUE;
     for (Long id : candidates) {
       Integer rate = rates.get(campaignOf.get(id));
-      long fits = rate == null ? 1 : Math.max(1, rate * quarterMs / 1000);
-      size = Math.min(size, fits);
+      fits = Math.min(fits, rate == null ? 1 : Math.max(1, rate * quarterMs / 1000));
     }
-    return (int) Math.max(1, size);
+    return fits;
   }
 
-  private Future<Void> processChunk(List<Long> ids) {
-    return bounded(ledger.claim(ids.toArray(new Long[0]), clock.instant())).compose(rows -> {
-      List<Claimed> claimed = new ArrayList<>(rows.size());
-      rows.forEach(r -> claimed.add(new Claimed(r)));
-      claimed.forEach(m -> rates.put(m.campaignId, m.maxRate));
-      return submitter.submitAll(claimed);
-    }).compose(result -> Future.succeededFuture()
+  private Future<Void> submitClaimed(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
+    List<Claimed> claimed = new ArrayList<>(rows.size());
+    rows.forEach(r -> claimed.add(new Claimed(r)));
+    claimed.forEach(m -> rates.put(m.campaignId, m.maxRate));
+    return submitter.submitAll(claimed).compose(result -> Future.succeededFuture()
         .compose(v -> result.released.isEmpty() ? Future.succeededFuture()
             // Held messages wait for the requeue pass (their campaign is leaving running); failed
             // ones come again with this batch's retry, which claims them afresh.
