@@ -15,6 +15,9 @@ HEAP="${HEAP:--Xmx256m}"
 # SERVER_OPTS: extra JVM options for the server, e.g. a flight recording:
 #   SERVER_OPTS="-XX:StartFlightRecording=filename=/tmp/expand.jfr,settings=profile"
 SERVER_OPTS="${SERVER_OPTS:-}"
+# JAR: the server jar to measure (default target/qingfeng.jar); same-run pairs compare a saved
+# jar of another commit with this one, back to back. The client always runs from target/.
+JAR="${JAR:-target/qingfeng.jar}"
 if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/ExpandBench.class ]]; then
   mvn -B -q -DskipTests package
 fi
@@ -29,7 +32,7 @@ env -u QINGFENG_POSTGRES_URL -u QINGFENG_KAFKA_BOOTSTRAP_SERVERS \
   QINGFENG_DATA_DIR="$WORK/data" QINGFENG_ROLES=api,scheduler QINGFENG_HTTP_HOST=127.0.0.1 \
   QINGFENG_HTTP_PORT="$HTTP_PORT" QINGFENG_POSTGRES_EMBEDDED_PORT="$PG_PORT" \
   QINGFENG_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" QINGFENG_ADMIN_TOKEN="$TOKEN" \
-  java "$HEAP" $SERVER_OPTS -jar target/qingfeng.jar serve >"$WORK/server.log" 2>&1 &
+  java "$HEAP" $SERVER_OPTS -jar "$JAR" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK/data"' EXIT
 
@@ -40,7 +43,7 @@ for _ in $(seq 1 600); do
 done
 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready" || { echo "server not ready"; tail -30 "$WORK/server.log"; exit 1; }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); server $HEAP"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); server $HEAP $JAR"
 java -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.ExpandBench \
   "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$TOKEN" "$CONTACTS" "$SERVER" "$WORK/data/pg"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

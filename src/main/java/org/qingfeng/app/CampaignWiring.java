@@ -85,6 +85,7 @@ final class CampaignWiring {
     s.requeueOutcomeUnknown = config.campaignRequeueOutcomeUnknown;
     s.pageSize = config.campaignExpandPageSize;
     s.windowPages = config.campaignExpandWindowPages;
+    s.commits = config.campaignExpandCommits;
     s.frequencyCap = config.campaignFrequencyCap;
     OutboundPublisher outbound = publisher("qingfeng-expander");
     return vertx.deployVerticle(SchedulerVerticle.create(store, ledger, outbound, renderer, encoder, hooks.clock, s,

@@ -59,6 +59,7 @@ public final class QingfengConfig {
   public final ZoneId campaignDefaultTimeZone;
   public final int campaignExpandPageSize;
   public final int campaignExpandWindowPages;
+  public final int campaignExpandCommits;
   public final int campaignSchedulerTickMs;
   public final int campaignSchedulerLockRetryMs;
   public final int campaignSubmittingTimeoutSeconds;
@@ -152,6 +153,7 @@ public final class QingfengConfig {
     }
     this.campaignExpandPageSize = s.integer("campaign.expand-page-size", 10, 50_000);
     this.campaignExpandWindowPages = s.integer("campaign.expand-window-pages", 1, 64);
+    this.campaignExpandCommits = s.integer("campaign.expand-commits", 1, 8);
     this.campaignSchedulerTickMs = s.integer("campaign.scheduler-tick-ms", 20, 1000);
     this.campaignSchedulerLockRetryMs = s.integer("campaign.scheduler-lock-retry-ms", 100, 600_000);
     this.campaignSubmittingTimeoutSeconds = s.integer("campaign.submitting-timeout-seconds", 1, 86_400);

@@ -17,15 +17,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a running campaign's audience into ledger rows and sms.outbound records, one keyset
  * page at a time. Each page's rows, checkpoint and exclusion counters commit in one
- * transaction, in page order; its records are produced after the commit.
+ * transaction; its records are produced after the commit.
  *
- * <p>Three things overlap so that neither Postgres nor Kafka waits for the other: the next
- * page is read while the current one commits (one page read ahead), and a committed page's
- * records are produced while the following pages are read and committed, with at most
- * {@code window} pages of records unacknowledged. Expansion reports done only when every
- * record is acknowledged. A page committed but never produced (crash) is produced again by
- * the requeue pass, which the scheduler triggers on takeover; duplicates are harmless because
- * the sender claims.
+ * <p>Four things overlap so that neither Postgres nor Kafka waits for the other: the next page
+ * is read while the current one is built and committed (one page read ahead); up to
+ * {@code commits} page transactions are open at once, each inserting its rows while the one
+ * before it commits; and a committed page's records are produced while later pages are read
+ * and committed, with at most {@code window} pages of records unacknowledged. Expansion
+ * reports done only when every record is acknowledged. A page committed but never produced
+ * (crash) is produced again by the requeue pass, which the scheduler triggers on takeover;
+ * duplicates are harmless because the sender claims.
+ *
+ * <p>Checkpoints still advance strictly in page order, so a crash can never leave a later page
+ * committed without an earlier one: a page's transaction inserts its rows first and moves the
+ * checkpoint (from its first to its last contact, only if it is still there) as its last
+ * statement, sent only after the previous page's commit has succeeded. If the previous page
+ * rolled back or its commit failed, this one rolls back too. (Waiting on the campaign row's
+ * lock instead would not do: an update whose condition fails on the version it can see skips
+ * the row without waiting for the newer one.)
  */
 final class Expander {
   private static final Logger LOG = LoggerFactory.getLogger(Expander.class);
@@ -38,10 +47,11 @@ final class Expander {
   private final Clock clock;
   private final int pageSize;
   private final int window;
+  private final int commits;
   private final int frequencyCap;
 
   Expander(CampaignStore campaigns, LedgerStore ledger, OutboundPublisher outbound, MessageRenderer renderer,
-      SmsEncoder encoder, Clock clock, int pageSize, int window, int frequencyCap) {
+      SmsEncoder encoder, Clock clock, int pageSize, int window, int commits, int frequencyCap) {
     this.campaigns = campaigns;
     this.ledger = ledger;
     this.outbound = outbound;
@@ -50,6 +60,7 @@ final class Expander {
     this.clock = clock;
     this.pageSize = pageSize;
     this.window = window;
+    this.commits = commits;
     this.frequencyCap = frequencyCap;
   }
 
@@ -88,7 +99,7 @@ final class Expander {
 
   private Future<Void> expand(Campaign c, MessageRenderer.ContactText text) {
     Promise<Void> done = Promise.promise();
-    page(c, text, c.expandCursor, read(c, c.expandCursor), new ArrayDeque<>(), done);
+    new Run(c, text, done).page(c.expandCursor, read(c, c.expandCursor));
     return done.future();
   }
 
@@ -96,55 +107,110 @@ final class Expander {
     return ledger.audiencePage(c, cursor, pageSize, clock.instant().minus(Duration.ofDays(1)));
   }
 
-  /** A page read ahead: where it starts and its rows. */
-  private static final class Next {
-    final long cursor;
-    final Future<RowSet<Row>> rows;
-
-    Next(long cursor, Future<RowSet<Row>> rows) {
-      this.cursor = cursor;
-      this.rows = rows;
+  /** Thrown inside a page transaction to roll it back when its checkpoint does not move. */
+  private static final class CheckpointNotMoved extends RuntimeException {
+    CheckpointNotMoved() {
+      super("checkpoint not moved", null, false, false);
     }
   }
 
-  private void page(Campaign c, MessageRenderer.ContactText text, long cursor, Future<RowSet<Row>> rows,
-      Deque<Future<Void>> inFlight, Promise<Void> done) {
-    rows.compose(page -> {
-      ExpandBatch batch = ExpandBatch.of(c.id, page, cursor, text, parts, frequencyCap);
-      boolean finished = batch.matched < pageSize;
-      Future<RowSet<Row>> ahead = finished ? null : read(c, batch.last);
-      return commit(c, cursor, batch, finished).compose(queued -> {
-        if (queued == null) {
-          LOG.info("campaign {}: expansion stops at contact {} (no longer running)", c.id, cursor);
-          return drain(inFlight).map((Next) null);
-        }
-        Future<Void> admitted = admit(inFlight, outbound.publish(c.id, queued));
+  /** One expansion of one campaign: its open page transactions (oldest first) and its produces in flight. */
+  private final class Run {
+    private final Campaign c;
+    private final MessageRenderer.ContactText text;
+    private final Promise<Void> done;
+    /** Each open page's queued message ids, or null when its checkpoint did not move. */
+    private final Deque<Future<List<Long>>> committing = new ArrayDeque<>();
+    private final Deque<Future<Void>> inFlight = new ArrayDeque<>();
+    /** Whether the newest page committed with its checkpoint; false when it rolled back or failed. */
+    private Future<Boolean> lastCommitted = Future.succeededFuture(true);
+    private boolean expanded;
+
+    Run(Campaign c, MessageRenderer.ContactText text, Promise<Void> done) {
+      this.c = c;
+      this.text = text;
+      this.done = done;
+    }
+
+    /** Builds the page after {@code cursor}, opens its transaction, and goes on while there is room and no stop. */
+    void page(long cursor, Future<RowSet<Row>> rows) {
+      rows.compose(page -> {
+        ExpandBatch batch = ExpandBatch.of(c.id, page, cursor, text, parts, frequencyCap);
+        boolean finished = batch.matched < pageSize;
+        Future<RowSet<Row>> ahead = finished ? null : read(c, batch.last);
+        committing.addLast(commit(cursor, batch, finished));
         if (finished) {
-          return admitted.compose(v -> drain(inFlight)).map(v -> {
-            LOG.info("campaign {}: expansion done", c.id);
-            return (Next) null;
+          return produceAll().map(go -> {
+            expanded = go;
+            return (Runnable) null;
           });
         }
-        return admitted.map(v -> new Next(batch.last, ahead));
+        Runnable next = () -> page(batch.last, ahead);
+        return committing.size() < commits ? Future.succeededFuture(next) : produceOldest().map(go -> go ? next : null);
+      }).onComplete(next -> {
+        if (next.succeeded() && next.result() != null) {
+          next.result().run();
+        } else {
+          finish(next.failed() ? next.cause() : null);
+        }
       });
-    }).onFailure(done::fail).onSuccess(next -> {
-      if (next == null) {
-        done.complete(); // finished, or the campaign stopped running
-      } else {
-        page(c, text, next.cursor, next.rows, inFlight, done);
-      }
-    });
-  }
+    }
 
-  /** Commits one page's rows with its checkpoint; the queued message ids to produce, or null when expansion must stop. */
-  private Future<List<Long>> commit(Campaign c, long cursor, ExpandBatch b, boolean finished) {
-    Instant now = clock.instant();
-    return ledger.pool().withTransaction(conn -> CampaignStore.checkpoint(conn, c.id, cursor, b.last, finished, b.matched,
-            b.optedOut, b.invalid, b.capped, now)
-        .compose(moved -> !moved ? Future.<List<Long>>succeededFuture(null)
-            : b.size == 0 ? Future.succeededFuture(List.<Long>of())
-            : LedgerStore.insertPage(conn, c.id, b.trimmed(b.contactIds), b.trimmed(b.phones),
-                b.trimmed(b.texts), b.trimmed(b.parts), now)));
+    /** Produces the oldest open page once it commits; false when its checkpoint did not move (expansion stops). */
+    private Future<Boolean> produceOldest() {
+      return committing.removeFirst().compose(queued -> {
+        if (queued == null) {
+          LOG.info("campaign {}: expansion stops (no longer running)", c.id);
+          return Future.succeededFuture(false);
+        }
+        return admit(inFlight, outbound.publish(c.id, queued)).map(true);
+      });
+    }
+
+    private Future<Boolean> produceAll() {
+      return committing.isEmpty() ? Future.succeededFuture(true)
+          : produceOldest().compose(go -> go ? produceAll() : Future.succeededFuture(false));
+    }
+
+    /**
+     * Completes the run once no page transaction is open any more (a later one rolls back with
+     * an earlier one that failed or stopped) and every produce is settled.
+     */
+    private void finish(Throwable failure) {
+      List<Future<List<Long>>> open = List.copyOf(committing);
+      committing.clear();
+      Future.join(open).transform(v -> drain(inFlight)).onComplete(ar -> {
+        Throwable cause = failure != null ? failure : ar.cause();
+        if (cause != null) {
+          done.fail(cause);
+          return;
+        }
+        if (expanded) {
+          LOG.info("campaign {}: expansion done", c.id);
+        }
+        done.complete();
+      });
+    }
+
+    /**
+     * One page's transaction: rows first, then, once the previous page has committed, the
+     * checkpoint; rolled back when the checkpoint does not move. The page's queued message
+     * ids, or null when it rolled back for that reason.
+     */
+    private Future<List<Long>> commit(long cursor, ExpandBatch b, boolean finished) {
+      Future<Boolean> previous = lastCommitted;
+      Instant now = clock.instant();
+      Future<List<Long>> tx = ledger.pool().withTransaction(conn -> (b.size == 0 ? Future.succeededFuture(List.<Long>of())
+              : LedgerStore.insertPage(conn, c.id, b.trimmed(b.contactIds), b.trimmed(b.phones), b.trimmed(b.texts),
+                  b.trimmed(b.parts), now))
+          .compose(queued -> previous
+              .compose(ok -> !ok ? Future.succeededFuture(false) : CampaignStore.checkpoint(conn, c.id, cursor, b.last,
+                  finished, b.matched, b.optedOut, b.invalid, b.capped, now))
+              .compose(moved -> moved ? Future.succeededFuture(queued) : Future.failedFuture(new CheckpointNotMoved()))))
+          .recover(err -> err instanceof CheckpointNotMoved ? Future.succeededFuture(null) : Future.failedFuture(err));
+      lastCommitted = tx.transform(ar -> Future.succeededFuture(ar.succeeded() && ar.result() != null));
+      return tx;
+    }
   }
 
   /** Adds a produce to the window; the future completes once the window has room again (oldest acknowledged). */

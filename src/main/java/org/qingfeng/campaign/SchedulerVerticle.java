@@ -34,6 +34,8 @@ public final class SchedulerVerticle extends VerticleBase {
     public int pageSize = 5000;
     /** Expanded pages whose Kafka records may be unacknowledged at once. */
     public int windowPages = 4;
+    /** Page transactions open at once (each inserts while the one before it commits). */
+    public int commits = 2;
     public int frequencyCap = 3;
   }
 
@@ -58,7 +60,7 @@ public final class SchedulerVerticle extends VerticleBase {
       MessageRenderer renderer, SmsEncoder encoder, Clock clock, Settings settings, PgConnectOptions lockConnection,
       MeterRegistry registry) {
     Expander expander = new Expander(campaigns, ledger, outbound, renderer, encoder, clock, settings.pageSize,
-        settings.windowPages, settings.frequencyCap);
+        settings.windowPages, settings.commits, settings.frequencyCap);
     return new SchedulerVerticle(campaigns, ledger, expander, outbound, lockConnection, clock, settings, registry);
   }
 
