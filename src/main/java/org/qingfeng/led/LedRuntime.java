@@ -120,7 +120,20 @@ public final class LedRuntime {
     Future<LedSnapshot.Content> content = all || parts.contains("content") ? store.loadContent() : Future.succeededFuture(old.content);
     Future<LedSnapshot.Alerts> alerts = all || parts.contains("alerts") ? store.loadAlerts() : Future.succeededFuture(old.alerts);
     return Future.all(screens, content, alerts).map(v -> {
-      LedSnapshot next = new LedSnapshot(screens.result(), content.result(), alerts.result(), all ? 1 : old.generation + 1);
+      LedSnapshot.Alerts loadedAlerts = alerts.result();
+      if (!all && loadedAlerts.sameAs(old.alerts)) {
+        // An alert's POST reloads the alerts and so does the NOTIFY its own transaction sent:
+        // the second load finds what the first did. Keeping the old part keeps every compiled
+        // playlist valid instead of compiling the fleet again while the fan-out is being written.
+        loadedAlerts = old.alerts;
+      }
+      if (!all && screens.result() == old.screens && content.result() == old.content && loadedAlerts == old.alerts) {
+        // Nothing changed, but time may have (an expiry timer's reload): held polls whose
+        // playlist ran out are answered; the others cost a cache look-up each.
+        wakeWaiters();
+        return null;
+      }
+      LedSnapshot next = new LedSnapshot(screens.result(), content.result(), loadedAlerts, all ? 1 : old.generation + 1);
       snapshot.set(next);
       cache.keySet().removeIf(id -> !next.screens.byId.containsKey(id));
       scheduleExpiry(next);
