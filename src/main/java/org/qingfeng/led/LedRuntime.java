@@ -149,9 +149,11 @@ public final class LedRuntime {
     hub.wake(id -> {
       Screen s = screen(id);
       return s == null || !s.active() ? null : playlist(s, now);
-    }, woken -> {
-      if (woken >= 100) {
-        LOG.info("answered {} long-polls with changed playlists in {} ms", woken, (System.nanoTime() - t0) / 1_000_000);
+    }, r -> {
+      if (r.answered() >= 100) {
+        LOG.info("answered {} long-polls with changed playlists in {} ms ({} event loops; longest queue wait {} ms, "
+            + "longest compile-and-write {} ms)", r.answered(), (System.nanoTime() - t0) / 1_000_000, r.loops(),
+            r.maxQueuedNs() / 1_000_000, r.maxRunNs() / 1_000_000);
       }
     });
   }
