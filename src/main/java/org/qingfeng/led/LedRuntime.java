@@ -175,8 +175,17 @@ public final class LedRuntime {
 
   // ---------------------------------------------------------------- last seen (coalesced)
 
+  /**
+   * Notes a poll. Within a second of the last note nothing is written: a screen's connections
+   * poll from several event loops, and a write to the same entry from each on every poll made
+   * them contend for it, for a precision nobody reads (offline is judged in poll intervals).
+   */
   public void seen(long screenId) {
-    lastSeen.put(screenId, System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    Long before = lastSeen.get(screenId);
+    if (before == null || now - before >= 1_000) {
+      lastSeen.put(screenId, now);
+    }
   }
 
   /** The time this instance saw the screen and has not flushed yet, or null. */
