@@ -1,4 +1,5 @@
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Alert fan-out for scripts/bench/led-poll.sh: S screens (enrolled and approved here), C
@@ -25,13 +25,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class AlertFanout {
   public static void main(String[] args) throws Exception {
+    // Vert.x threads are not daemons: a failed run must still end (the script waits for it).
+    int status = 0;
+    try {
+      run(args);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  static void run(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     String admin = "Bearer " + args[1];
     int screens = Integer.parseInt(args[2]);
     int connections = Integer.parseInt(args[3]);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-        .setKeepAlive(true).setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(connections + 64).setMaxWaitQueueSize(-1));
+        .setKeepAlive(true).setKeepAliveTimeout(30).setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(connections + 64).setMaxWaitQueueSize(-1));
     String run = Long.toString(System.currentTimeMillis(), 36);
     long group = await(web.post("/api/v1/led/groups").putHeader("Authorization", admin)
         .sendJsonObject(new JsonObject().put("name", "fanout " + run).put("kind", "corridor"))).bodyAsJsonObject().getLong("id");
@@ -65,14 +77,25 @@ public class AlertFanout {
     int loops = Runtime.getRuntime().availableProcessors();
     List<Poller> pollers = new ArrayList<>();
     for (int l = 0; l < loops; l++) {
-      List<Integer> mine = new ArrayList<>();
-      for (int i = l; i < connections; i += loops) {
-        mine.add(i % screens);
-      }
-      pollers.add(new Poller(port, mine, creds, etags));
-    }
-    for (Poller p : pollers) {
+      Poller p = new Poller(port);
       await(vertx.deployVerticle(p));
+      pollers.add(p);
+    }
+    long[] arrivedAt = new long[connections];
+    List<Future<Buffer>> polls = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      int n = i;
+      int s = i % screens;
+      Poller p = pollers.get(i % loops);
+      Promise<Buffer> answer = Promise.promise();
+      // One task per poll on its loop (not one task sending thousands), so the loop keeps
+      // connecting and reading between them.
+      p.context().runOnContext(v -> p.poll(creds.get(s), etags.get(s)).onSuccess(b -> {
+        // The whole answer has arrived (this loop's thread): note the time; bodies are checked
+        // once all are in, so parsing does not delay reading the later answers.
+        arrivedAt[n] = System.nanoTime();
+      }).onComplete(answer));
+      polls.add(answer.future());
     }
     for (int i = 0; i < 600; i++) {
       int held = await(web.get("/api/v1/led/health").putHeader("Authorization", admin).send()).bodyAsJsonObject()
@@ -83,16 +106,19 @@ public class AlertFanout {
       Thread.sleep(100);
     }
     System.out.printf("holding %d long-polls on %d client event loops; answered early: %d%n", connections, loops,
-        pollers.stream().mapToInt(p -> p.answered.get()).sum());
+        polls.stream().filter(Future::isComplete).count());
     long raised = System.nanoTime();
     await(web.post("/api/v1/led/alerts").putHeader("Authorization", admin).sendJsonObject(new JsonObject()
         .put("text", "紧急通知 fan-out " + run).put("target_groups", new JsonArray().add(group)).put("ttl_s", 120)));
     long acked = System.nanoTime();
-    List<Future<?>> all = new ArrayList<>();
-    pollers.forEach(p -> all.addAll(p.polls));
-    await(Future.join(all));
-    long[] arrivals = pollers.stream().flatMapToLong(p -> p.arrivals.stream().mapToLong(Long::longValue)).sorted().toArray();
-    long withAlertFirst = pollers.stream().mapToLong(Poller::alertFirst).sum();
+    await(Future.join(new ArrayList<>(polls)));
+    long[] arrivals = java.util.Arrays.stream(arrivedAt).filter(t -> t != 0).sorted().toArray();
+    long withAlertFirst = 0;
+    for (Future<Buffer> f : polls) {
+      if (f.succeeded() && "alert".equals(new JsonObject(f.result()).getJsonArray("items").getJsonObject(0).getString("kind"))) {
+        withAlertFirst++;
+      }
+    }
     long last = arrivals.length == 0 ? raised : arrivals[arrivals.length - 1];
     System.out.printf("alert POST answered in %d ms; all %d long-polls answered %d ms after the POST was sent "
             + "(%d ms after its answer; first %d ms, median %d ms); %d of them with the alert first%n",
@@ -101,54 +127,34 @@ public class AlertFanout {
         arrivals.length == 0 ? -1 : (arrivals[arrivals.length / 2] - raised) / 1_000_000, withAlertFirst);
     System.out.printf("FANOUT_MS=%d FANOUT_OK=%d FANOUT_AFTER_ACK_MS=%d%n", (last - raised) / 1_000_000, withAlertFirst,
         (last - acked) / 1_000_000);
-    vertx.close();
   }
 
-  /** One client event loop's share of the long-polls: its own HTTP client, one connection per poll. */
+  /** One client event loop with its own HTTP client, one connection per held poll. */
   static final class Poller extends VerticleBase {
     final int port;
-    final List<Integer> screenIndexes;
-    final List<String> creds;
-    final List<String> etags;
-    final List<Future<Buffer>> polls = new ArrayList<>();
-    final List<Long> arrivals = new ArrayList<>();
-    final AtomicInteger answered = new AtomicInteger();
+    HttpClient client;
 
-    Poller(int port, List<Integer> screenIndexes, List<String> creds, List<String> etags) {
+    Poller(int port) {
       this.port = port;
-      this.screenIndexes = screenIndexes;
-      this.creds = creds;
-      this.etags = etags;
+    }
+
+    io.vertx.core.Context context() {
+      return context;
     }
 
     @Override
     public Future<?> start() {
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0),
-          new PoolOptions().setHttp1MaxSize(screenIndexes.size() + 8).setMaxWaitQueueSize(-1));
-      for (int s : screenIndexes) {
-        polls.add(client.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
-                .setURI("/led/v1/playlist?wait=60").putHeader("Authorization", "Bearer " + creds.get(s))
-                .putHeader("If-None-Match", etags.get(s)).setIdleTimeout(120_000))
-            .compose(req -> req.send())
-            .compose(resp -> resp.statusCode() == 200 ? resp.body() : Future.failedFuture("status " + resp.statusCode()))
-            .onSuccess(b -> {
-              // The whole answer has arrived (this loop's thread): note the time; bodies are
-              // checked once all are in, so parsing does not delay reading the later answers.
-              arrivals.add(System.nanoTime());
-              answered.incrementAndGet();
-            }));
-      }
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0),
+          new PoolOptions().setHttp1MaxSize(20_000).setMaxWaitQueueSize(-1));
       return Future.succeededFuture();
     }
 
-    long alertFirst() {
-      long n = 0;
-      for (Future<Buffer> f : polls) {
-        if (f.succeeded() && "alert".equals(new JsonObject(f.result()).getJsonArray("items").getJsonObject(0).getString("kind"))) {
-          n++;
-        }
-      }
-      return n;
+    Future<Buffer> poll(String cred, String etag) {
+      return client.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+              .setURI("/led/v1/playlist?wait=60").putHeader("Authorization", "Bearer " + cred)
+              .putHeader("If-None-Match", etag).setIdleTimeout(120_000))
+          .compose(req -> req.send())
+          .compose(resp -> resp.statusCode() == 200 ? resp.body() : Future.failedFuture("status " + resp.statusCode()));
     }
   }
 
