@@ -15,8 +15,9 @@ public class Hello {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-    // The same transport as the server under test (it prefers epoll; the jar carries the library).
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    // The same transport as the server under test, which reads the same variable (default NIO).
+    boolean nativeTransport = Boolean.parseBoolean(System.getenv().getOrDefault("QINGFENG_HTTP_NATIVE_TRANSPORT", "false"));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(nativeTransport));
     vertx.deployVerticle(() -> new VerticleBase() {
           @Override
           public Future<?> start() {

@@ -5,6 +5,7 @@
 #
 #   scripts/bench/led-poll.sh [DURATION_S=30] [CONNECTIONS=256] [FANOUT_CONNECTIONS=10000] [FANOUT_SCREENS=1000]
 #
+# QINGFENG_HTTP_NATIVE_TRANSPORT=true runs both the server and the hello baseline on epoll.
 # QF_SERVER_JAVA_OPTS adds JVM options to the server (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr
 # to profile it); QF_BENCH_KEEP_LOG=FILE copies the server log there at the end.
 #
@@ -98,7 +99,7 @@ warm-up of each). The server is \`java -jar target/qingfeng.jar serve\` (embedde
 access log at WARN); the 304 path is \`GET /led/v1/playlist\` with \`Authorization: Bearer <screenId>.<secret>\`
 (SHA-256 checked against the in-memory snapshot) and the current \`If-None-Match\`. The baseline is
 \`scripts/bench/Hello.java\`: a bare Vert.x HTTP server answering "hello" with as many instances as the
-server's HTTP instances ($(nproc), one per core), same JVM version and transport (epoll), running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
+server's HTTP instances ($(nproc), one per core), same JVM version and transport (${TRANSPORT:-?}), running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
 (\`?wait=60\`, $FAN_SCREENS screens) and raises one alert on their group.
 
 Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD at the end), Java $(java -version 2>&1 | awk -F'"' '/version/{print $2}'), branch \`$BRANCH\`:
