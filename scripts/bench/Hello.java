@@ -2,6 +2,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +15,9 @@ public class Hello {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx();
+    // The same transport as the server under test, which reads the same variable (default NIO).
+    boolean nativeTransport = Boolean.parseBoolean(System.getenv().getOrDefault("QINGFENG_HTTP_NATIVE_TRANSPORT", "false"));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(nativeTransport));
     vertx.deployVerticle(() -> new VerticleBase() {
           @Override
           public Future<?> start() {
@@ -24,7 +27,8 @@ public class Hello {
           }
         }, new DeploymentOptions().setInstances(instances))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    System.out.println("hello on " + port + ", " + instances + " instances");
+    System.out.println("hello on " + port + ", " + instances + " instances, "
+        + (vertx.isNativeTransportEnabled() ? "epoll" : "NIO") + " transport");
     Thread.currentThread().join();
   }
 }

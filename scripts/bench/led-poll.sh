@@ -5,6 +5,7 @@
 #
 #   scripts/bench/led-poll.sh [DURATION_S=30] [CONNECTIONS=256] [FANOUT_CONNECTIONS=10000] [FANOUT_SCREENS=1000]
 #
+# QINGFENG_HTTP_NATIVE_TRANSPORT=true runs both the server and the hello baseline on epoll.
 # QF_SERVER_JAVA_OPTS adds JVM options to the server (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr
 # to profile it); QF_BENCH_KEEP_LOG=FILE copies the server log there at the end.
 #
@@ -15,7 +16,8 @@ DURATION=${1:-30}
 CONNS=${2:-256}
 FAN_CONNS=${3:-10000}
 FAN_SCREENS=${4:-1000}
-PORT=${QF_BENCH_PORT:-18080}
+# A random port unless given: other sessions may be running servers on this machine.
+PORT=${QF_BENCH_PORT:-$((20000 + RANDOM % 20000))}
 HELLO_PORT=$((PORT + 1))
 TOKEN="qf_bench-admin-token-$(date +%s)-0123456789"
 WORK=$(mktemp -d /tmp/qingfeng-bench-XXXXXX)
@@ -81,7 +83,9 @@ echo "alert fan-out: $FAN_CONNS long-polls over $FAN_SCREENS screens..."
 java -Xmx2g -cp target/qingfeng.jar scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" | tee "$WORK/fanout.txt"
 FAN_MS=$(sed -n 's/.*FANOUT_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
 FAN_OK=$(sed -n 's/.*FANOUT_OK=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
-WAKE=$(grep -o 'answered [0-9]* long-polls with changed playlists in [0-9]* ms' "$WORK/server.log" | tail -1 || true)
+FAN_ACK_MS=$(sed -n 's/.*FANOUT_AFTER_ACK_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
+WAKE=$(grep -o 'answered [0-9]* long-polls with changed playlists in .*' "$WORK/server.log" | tail -1 || true)
+TRANSPORT=$(grep -o '[A-Za-z]* transport)' "$WORK/server.log" | head -1 | cut -d' ' -f1 || true)
 echo "server: ${WAKE:-no wake-up logged}"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -95,7 +99,7 @@ warm-up of each). The server is \`java -jar target/qingfeng.jar serve\` (embedde
 access log at WARN); the 304 path is \`GET /led/v1/playlist\` with \`Authorization: Bearer <screenId>.<secret>\`
 (SHA-256 checked against the in-memory snapshot) and the current \`If-None-Match\`. The baseline is
 \`scripts/bench/Hello.java\`: a bare Vert.x HTTP server answering "hello" with as many instances as the
-server's HTTP instances ($(nproc), one per core), same JVM version, running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
+server's HTTP instances ($(nproc), one per core), same JVM version and transport (${TRANSPORT:-?}), running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
 (\`?wait=60\`, $FAN_SCREENS screens) and raises one alert on their group.
 
 Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD at the end), Java $(java -version 2>&1 | awk -F'"' '/version/{print $2}'), branch \`$BRANCH\`:
@@ -107,7 +111,8 @@ Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD
 | ratio | **$RATIO** | | | | |
 
 Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
-(server log: ${WAKE:-no wake-up logged}; that is each event loop compiling its screens' playlists and writing its answers).
+($FAN_ACK_MS ms after its 201 arrived; the client spreads the polls over one event loop per core). Server log: ${WAKE:-no wake-up logged}
+(each event loop compiling its screens' playlists and writing its answers). Server transport: ${TRANSPORT:-?}.
 
 Targets: ratio >= 0.7, p99 <= 20 ms; fan-out to 10,000 long-polls < 1,000 ms.
 MD

@@ -24,6 +24,8 @@ public final class QingfengConfig {
   public final int httpPort;
   /** HTTP server verticle instances sharing the port (one per event loop they run on). */
   public final int httpInstances;
+  /** Netty's native epoll transport where available (Linux x86-64), else NIO. */
+  public final boolean nativeTransport;
   public final int bodyLimit;
   public final long uploadLimit;
   /** A buffered body must arrive within this; a streamed upload must not stall for longer (408). */
@@ -107,6 +109,7 @@ public final class QingfengConfig {
     this.httpPort = s.integer("http.port", 0, 65535);
     int instances = s.integer("http.instances", 0, 64);
     this.httpInstances = instances == 0 ? Runtime.getRuntime().availableProcessors() : instances;
+    this.nativeTransport = s.bool("http.native-transport");
     this.bodyLimit = s.integer("http.body-limit", 1024, 512 * 1024 * 1024);
     this.uploadLimit = s.longValue("http.upload-limit", 1024, 16L * 1024 * 1024 * 1024);
     this.bodyTimeoutMs = s.longValue("http.body-timeout-ms", 100, 3_600_000);

@@ -95,7 +95,7 @@ public final class QingfengServer implements AutoCloseable {
         .setEnabled(config.metricsEnabled)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
     vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(config.nativeTransport))
         .withMetrics(new org.qingfeng.ops.VertxMeters(registry))
         .build();
 
@@ -132,8 +132,9 @@ public final class QingfengServer implements AutoCloseable {
     if (services.smsChannels() != null && services.smsChannels().simulated()) {
       embedded.add("smsc-simulator");
     }
-    LOG.info("Qingfeng ready in {} ms on http://{}:{} ({} HTTP instances) — embedded: {}; postgres {}; kafka {}",
+    LOG.info("Qingfeng ready in {} ms on http://{}:{} ({} HTTP instances, {} transport) — embedded: {}; postgres {}; kafka {}",
         (System.nanoTime() - t0) / 1_000_000, config.httpHost, httpPort(), http == null ? 0 : config.httpInstances,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
         embedded.isEmpty() ? "none" : String.join(", ", embedded),
         infra.postgres().display(), infra.kafkaBootstrap());
   }

@@ -1,5 +1,6 @@
 package org.qingfeng.led;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -127,6 +128,10 @@ public final class LedDeviceRoutes {
   }
 
   static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch.equals(etag)) {
+      // What a screen sends back nearly every time: its one current tag, nothing to split.
+      return true;
+    }
     for (String t : ifNoneMatch.split(",")) {
       String s = t.trim();
       if (s.startsWith("W/")) {
@@ -143,9 +148,18 @@ public final class LedDeviceRoutes {
     return headers(ctx.response(), p, plain);
   }
 
+  // Names and fixed values as pre-encoded ASCII: every poll sets them, and Vert.x validates and
+  // encodes a String character by character but copies an AsciiString's bytes.
+  private static final CharSequence ETAG = HttpHeaders.createOptimized("ETag");
+  private static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
+  private static final CharSequence ACCEPT = HttpHeaders.createOptimized("Accept");
+  private static final CharSequence NEXT_POLL = HttpHeaders.createOptimized("X-Next-Poll-S");
+
   static HttpServerResponse headers(HttpServerResponse response, Playlist p, boolean plain) {
-    return response.putHeader("ETag", p.etag(plain)).putHeader("Cache-Control", "no-cache")
-        .putHeader("Vary", "Accept").putHeader("X-Next-Poll-S", String.valueOf(p.nextPollS));
+    return response.putHeader(ETAG, p.etagHeader(plain)).putHeader(CACHE_CONTROL, NO_CACHE)
+        .putHeader(VARY, ACCEPT).putHeader(NEXT_POLL, p.nextPollHeader);
   }
 
   static boolean wantsPlainText(String accept) {

@@ -120,7 +120,20 @@ public final class LedRuntime {
     Future<LedSnapshot.Content> content = all || parts.contains("content") ? store.loadContent() : Future.succeededFuture(old.content);
     Future<LedSnapshot.Alerts> alerts = all || parts.contains("alerts") ? store.loadAlerts() : Future.succeededFuture(old.alerts);
     return Future.all(screens, content, alerts).map(v -> {
-      LedSnapshot next = new LedSnapshot(screens.result(), content.result(), alerts.result(), all ? 1 : old.generation + 1);
+      LedSnapshot.Alerts loadedAlerts = alerts.result();
+      if (!all && loadedAlerts.sameAs(old.alerts)) {
+        // An alert's POST reloads the alerts and so does the NOTIFY its own transaction sent:
+        // the second load finds what the first did. Keeping the old part keeps every compiled
+        // playlist valid instead of compiling the fleet again while the fan-out is being written.
+        loadedAlerts = old.alerts;
+      }
+      if (!all && screens.result() == old.screens && content.result() == old.content && loadedAlerts == old.alerts) {
+        // Nothing changed, but time may have (an expiry timer's reload): held polls whose
+        // playlist ran out are answered; the others cost a cache look-up each.
+        wakeWaiters();
+        return null;
+      }
+      LedSnapshot next = new LedSnapshot(screens.result(), content.result(), loadedAlerts, all ? 1 : old.generation + 1);
       snapshot.set(next);
       cache.keySet().removeIf(id -> !next.screens.byId.containsKey(id));
       scheduleExpiry(next);
@@ -136,9 +149,11 @@ public final class LedRuntime {
     hub.wake(id -> {
       Screen s = screen(id);
       return s == null || !s.active() ? null : playlist(s, now);
-    }, woken -> {
-      if (woken >= 100) {
-        LOG.info("answered {} long-polls with changed playlists in {} ms", woken, (System.nanoTime() - t0) / 1_000_000);
+    }, r -> {
+      if (r.answered() >= 100) {
+        LOG.info("answered {} long-polls with changed playlists in {} ms ({} event loops; longest queue wait {} ms, "
+            + "longest compile-and-write {} ms)", r.answered(), (System.nanoTime() - t0) / 1_000_000, r.loops(),
+            r.maxQueuedNs() / 1_000_000, r.maxRunNs() / 1_000_000);
       }
     });
   }
@@ -160,8 +175,17 @@ public final class LedRuntime {
 
   // ---------------------------------------------------------------- last seen (coalesced)
 
+  /**
+   * Notes a poll. Within a second of the last note nothing is written: a screen's connections
+   * poll from several event loops, and a write to the same entry from each on every poll made
+   * them contend for it, for a precision nobody reads (offline is judged in poll intervals).
+   */
   public void seen(long screenId) {
-    lastSeen.put(screenId, System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    Long before = lastSeen.get(screenId);
+    if (before == null || now - before >= 1_000) {
+      lastSeen.put(screenId, now);
+    }
   }
 
   /** The time this instance saw the screen and has not flushed yet, or null. */

@@ -166,6 +166,11 @@ public final class LedSnapshot {
       this.expiresAt = expiresAt;
       this.screens = screens;
     }
+
+    boolean sameAs(Alert o) {
+      return id == o.id && text.equals(o.text) && contentHash.equals(o.contentHash) && createdAt.equals(o.createdAt)
+          && expiresAt.equals(o.expiresAt) && screens.equals(o.screens);
+    }
   }
 
   /** Alerts not cleared and not yet expired when loaded, newest first. */
@@ -174,6 +179,22 @@ public final class LedSnapshot {
 
     public Alerts(List<Alert> live) {
       this.live = live;
+    }
+
+    /** Whether both hold the same alerts with the same texts, targets and times (so the same playlists). */
+    public boolean sameAs(Alerts o) {
+      if (o == this) {
+        return true;
+      }
+      if (o == null || live.size() != o.live.size()) {
+        return false;
+      }
+      for (int i = 0; i < live.size(); i++) {
+        if (!live.get(i).sameAs(o.live.get(i))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** The earliest expiry after now, or null: when it passes, playlists change. */

@@ -1,6 +1,7 @@
 package org.qingfeng.led;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import java.time.Instant;
 
 /** One screen's compiled playlist: its JSON and text/plain forms with their strong ETags. */
@@ -12,6 +13,9 @@ public final class Playlist {
   public final Buffer json;
   public final String etag;
   public final Buffer text;
+  /** The ETag and next_poll_s as header values, encoded once (every 304 sends them). */
+  final CharSequence etagHeader;
+  final CharSequence nextPollHeader;
   /** Hashed on first use: most controllers never ask for text/plain. */
   private volatile String textEtag;
   /** What the next compile for this screen may reuse. */
@@ -27,11 +31,17 @@ public final class Playlist {
     this.etag = etag;
     this.text = text;
     this.rest = rest;
+    this.etagHeader = HttpHeaders.createOptimized(etag);
+    this.nextPollHeader = HttpHeaders.createOptimized(Integer.toString(nextPollS));
   }
 
   /** Whether a compiled playlist still answers for this snapshot generation at this time. */
   public boolean freshFor(long gen, Instant now) {
     return generation == gen && now.isBefore(validUntil);
+  }
+
+  CharSequence etagHeader(boolean plainText) {
+    return plainText ? etag(true) : etagHeader;
   }
 
   public String etag(boolean plainText) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
@@ -50,14 +51,15 @@ public final class PollHub {
    * screen is gone or revoked; the waiter's timeout path answers that). The caller only sorts
    * the waiters by event loop; each loop then compiles its screens' playlists (cached, so a
    * screen is compiled about once) and answers its own waiters in one task, so an alert to
-   * thousands of screens uses every loop and blocks none for long. {@code done} receives how
-   * many were answered, once every loop has finished.
+   * thousands of screens uses every loop and blocks none for long. {@code done} receives
+   * what was done ({@link WakeReport}), once every loop has finished.
    *
    * <p>Each request runs on its own duplicated context, so the waiters are grouped by the
    * event-loop context underneath ({@code unwrap()}); grouping by the request context made one
    * task per waiter, and 10,000 tiny tasks queued behind the loop's I/O took seconds.
    */
-  public void wake(LongFunction<Playlist> current, java.util.function.IntConsumer done) {
+  public void wake(LongFunction<Playlist> current, Consumer<WakeReport> done) {
+    long t0 = System.nanoTime();
     Map<ContextInternal, List<Waiter>> byLoop = new HashMap<>();
     for (Set<Waiter> waiters : byScreen.values()) {
       for (Waiter w : waiters) {
@@ -65,12 +67,15 @@ public final class PollHub {
       }
     }
     if (byLoop.isEmpty()) {
-      done.accept(0);
+      done.accept(new WakeReport(0, 0, 0, 0));
       return;
     }
     AtomicInteger answered = new AtomicInteger();
     AtomicInteger loopsLeft = new AtomicInteger(byLoop.size());
+    AtomicLong maxQueuedNs = new AtomicLong();
+    AtomicLong maxRunNs = new AtomicLong();
     byLoop.forEach((loop, waiters) -> loop.runOnContext(v -> {
+      long started = System.nanoTime();
       for (Waiter w : waiters) {
         Playlist p = current.apply(w.screenId);
         if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
@@ -79,10 +84,20 @@ public final class PollHub {
           answered.incrementAndGet();
         }
       }
+      long finished = System.nanoTime();
+      maxQueuedNs.accumulateAndGet(started - t0, Math::max);
+      maxRunNs.accumulateAndGet(finished - started, Math::max);
       if (loopsLeft.decrementAndGet() == 0) {
-        done.accept(answered.get());
+        done.accept(new WakeReport(answered.get(), byLoop.size(), maxQueuedNs.get(), maxRunNs.get()));
       }
     }));
+  }
+
+  /**
+   * What one wake-up did: how many polls it answered on how many event loops, the longest a
+   * loop's task waited in its queue, and the longest one ran (compiling and writing answers).
+   */
+  public record WakeReport(int answered, int loops, long maxQueuedNs, long maxRunNs) {
   }
 
   public final class Waiter {
