@@ -54,7 +54,7 @@ public final class BatchApplier {
     // batch has no duplicate.
     Set<String> all = new HashSet<>();
     unique.forEach(e -> all.add(e.eventId));
-    return store.pool().withTransaction(c -> {
+    return PipelinedTransaction.run(store.pool(), c -> {
       // Nothing waits on the insert: the statements after it go out with it (pipelined); if it
       // fails, they fail too, and the insert's failure is the one reported.
       Future<Void> logged = store.logNewEvents(c, unique);
@@ -71,7 +71,7 @@ public final class BatchApplier {
   }
 
   private Future<Result> apply(List<SmsEvent> events, List<SmsEvent> unique) {
-    return store.pool().withTransaction(c -> store.logEvents(c, unique).compose(fresh -> applyFresh(c, events, unique, fresh)));
+    return PipelinedTransaction.run(store.pool(), c -> store.logEvents(c, unique).compose(fresh -> applyFresh(c, events, unique, fresh)));
   }
 
   /** The rest of a batch's transaction, once its events are in the log ({@code fresh}: those logged just now). */
@@ -109,7 +109,7 @@ public final class BatchApplier {
       return Future.succeededFuture(Result.EMPTY);
     }
     Set<String> ids = new TreeSet<>(messageIds);
-    return store.pool().withTransaction(c -> applyLocked(c, ids, List.of(), List.of()));
+    return PipelinedTransaction.run(store.pool(), c -> applyLocked(c, ids, List.of(), List.of()));
   }
 
   private Future<Result> applyLocked(SqlConnection c, Set<String> messages, List<SmsEvent> submits,
