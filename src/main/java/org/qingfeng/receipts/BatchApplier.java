@@ -128,13 +128,12 @@ public final class BatchApplier {
     // connection, so the lock is held before the snapshot and every change that follows.
     Future<Void> locked = store.lock(c, messages);
     Future<Map<String, MessageState>> before = store.snapshot(c, messages);
-    Future<Void> mapped = store.mapCampaigns(c, campaigns);
     Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
     Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
         s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
     Future<Integer> matched = store.match(c, messages, receipts);
-    Future<List<MessageState>> changed = store.recompute(c, messages, unknownCutoff);
-    return Future.all(List.of(locked, before, mapped, parts, matched, changed)).compose(v -> {
+    Future<List<MessageState>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
+    return Future.all(List.of(locked, before, parts, matched, changed)).compose(v -> {
       StatsDelta delta = new StatsDelta();
       for (MessageState after : changed.result()) {
         delta.transition(before.result().get(after.messageId()), after);
