@@ -54,7 +54,7 @@ public final class BatchApplier {
     // batch has no duplicate.
     Set<String> all = new HashSet<>();
     unique.forEach(e -> all.add(e.eventId));
-    return store.pool().withTransaction(c -> {
+    return PipelinedTransaction.run(store.pool(), c -> {
       // Nothing waits on the insert: the statements after it go out with it (pipelined); if it
       // fails, they fail too, and the insert's failure is the one reported.
       Future<Void> logged = store.logNewEvents(c, unique);
@@ -71,7 +71,7 @@ public final class BatchApplier {
   }
 
   private Future<Result> apply(List<SmsEvent> events, List<SmsEvent> unique) {
-    return store.pool().withTransaction(c -> store.logEvents(c, unique).compose(fresh -> applyFresh(c, events, unique, fresh)));
+    return PipelinedTransaction.run(store.pool(), c -> store.logEvents(c, unique).compose(fresh -> applyFresh(c, events, unique, fresh)));
   }
 
   /** The rest of a batch's transaction, once its events are in the log ({@code fresh}: those logged just now). */
@@ -109,7 +109,7 @@ public final class BatchApplier {
       return Future.succeededFuture(Result.EMPTY);
     }
     Set<String> ids = new TreeSet<>(messageIds);
-    return store.pool().withTransaction(c -> applyLocked(c, ids, List.of(), List.of()));
+    return PipelinedTransaction.run(store.pool(), c -> applyLocked(c, ids, List.of(), List.of()));
   }
 
   private Future<Result> applyLocked(SqlConnection c, Set<String> messages, List<SmsEvent> submits,
@@ -128,13 +128,12 @@ public final class BatchApplier {
     // connection, so the lock is held before the snapshot and every change that follows.
     Future<Void> locked = store.lock(c, messages);
     Future<Map<String, MessageState>> before = store.snapshot(c, messages);
-    Future<Void> mapped = store.mapCampaigns(c, campaigns);
     Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
     Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
         s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
     Future<Integer> matched = store.match(c, messages, receipts);
-    Future<List<MessageState>> changed = store.recompute(c, messages, unknownCutoff);
-    return Future.all(List.of(locked, before, mapped, parts, matched, changed)).compose(v -> {
+    Future<List<MessageState>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
+    return Future.all(List.of(locked, before, parts, matched, changed)).compose(v -> {
       StatsDelta delta = new StatsDelta();
       for (MessageState after : changed.result()) {
         delta.transition(before.result().get(after.messageId()), after);

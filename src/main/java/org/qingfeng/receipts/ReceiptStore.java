@@ -139,21 +139,6 @@ public final class ReceiptStore {
         r.getLong(5), r.getLong(6));
   }
 
-  /** The seam to campaigns: message id → campaign id, from submit results that carry one (first wins). */
-  Future<Void> mapCampaigns(SqlClient c, Map<String, Long> campaignOf) {
-    if (campaignOf.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Map.Entry<String, Long>> rows = new ArrayList<>(campaignOf.entrySet());
-    rows.sort(Map.Entry.comparingByKey());
-    int n = rows.size();
-    return c.preparedQuery("INSERT INTO receipt_campaign_message (message_id, campaign_id)"
-            + " SELECT * FROM unnest($1::text[], $2::int8[]) ON CONFLICT (message_id) DO NOTHING")
-        .execute(Tuple.tuple().addValue(col(rows, Map.Entry::getKey, new String[n]))
-            .addValue(col(rows, Map.Entry::getValue, new Long[n])))
-        .mapEmpty();
-  }
-
   /**
    * Creates or updates parts from submit results (one per part, see {@link BatchApplier#bestSubmits}).
    * A part created here is created with its receipt already set when {@code receiptOf} names the
@@ -258,6 +243,13 @@ public final class ReceiptStore {
    * and deleting a parked row for each receipt whose part is already known. Each candidate carries
    * the ctid its part was read at in this statement, so the update goes straight to the row (a TID
    * scan) instead of joining receipt_part again on its key.
+   *
+   * <p>A fresh receipt's part is found by one index probe per receipt (the OFFSET 0 keeps the
+   * planner from hashing all of receipt_part, which custom plans chose once the batch's arrays
+   * were known), and it must belong to a message of the batch (locked). Most receipts name their
+   * part's message, which is then one of them; only the others are looked up in the list. Joining
+   * the list as {@code unnest($1)} made the generic plan, which expects ten rows of it, scan the
+   * whole list for every receipt (a batch's 950 × 600: 58 of 220 ms per batch).
    */
   Future<Integer> match(SqlClient c, Collection<String> messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
@@ -267,8 +259,9 @@ public final class ReceiptStore {
     String sql = "WITH r AS (SELECT * FROM " + receipts(2) + "),"
         + " fresh AS (SELECT r.e AS event_id, t.message_id, t.part_index, r.st AS state, r.sw AS stat_word,"
         + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at, t.ctid AS tid"
-        + "   FROM r JOIN receipt_part t ON t.channel = r.ch AND t.smsc_id = r.s JOIN unnest($1::text[]) AS m(id)"
-        + "   ON m.id = t.message_id),"
+        + "   FROM r CROSS JOIN LATERAL (SELECT t.message_id, t.part_index, t.ctid FROM receipt_part t"
+        + "   WHERE t.channel = r.ch AND t.smsc_id = r.s OFFSET 0) t"
+        + "   WHERE t.message_id = r.m OR t.message_id = ANY($1::text[])),"
         + " cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
         + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', * FROM fresh),"
         + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
@@ -293,10 +286,19 @@ public final class ReceiptStore {
    * failed if a part failed (the first failure's code), delivered when all parts are delivered or
    * accepted, unknown when still open and submitted before {@code unknownCutoffMs}, else submitted.
    * Completes with the new state of every message that changed.
+   *
+   * <p>A message's campaign comes from its submit results (the seam to campaigns): {@code
+   * campaignOf} holds those of this batch; a message none of them names keeps the campaign it
+   * has (0: none, e.g. test sends). A message's row is created in the batch that created its
+   * first part, whose submit result carries the campaign, so no separate message → campaign
+   * table is written and read per batch.
    */
-  Future<List<MessageState>> recompute(SqlClient c, Collection<String> messageIds, long unknownCutoffMs) {
+  Future<List<MessageState>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
+      long unknownCutoffMs) {
     String failed = "p.state IN " + FAILED_STATES;
-    String sql = "WITH agg AS (SELECT m.id AS message_id, a.* FROM unnest($1::text[]) AS m(id) CROSS JOIN LATERAL"
+    String campaign = "CASE WHEN EXCLUDED.campaign_id <> 0 THEN EXCLUDED.campaign_id ELSE r.campaign_id END";
+    String sql = "WITH agg AS (SELECT m.id AS message_id, coalesce(m.campaign, 0) AS campaign_id, a.*"
+        + " FROM unnest($1::text[], $3::int8[]) AS m(id, campaign) CROSS JOIN LATERAL"
         + " (SELECT count(*) AS n, min(p.channel) AS channel, max(p.part_total) AS parts,"
         + " count(*) FILTER (WHERE p.state IN ('delivered', 'accepted'))::int4 AS delivered,"
         + " count(*) FILTER (WHERE " + failed + ")::int4 AS failed,"
@@ -308,8 +310,7 @@ public final class ReceiptStore {
         + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
         + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
         + " FROM receipt_part p WHERE p.message_id = m.id) a WHERE a.n > 0),"
-        + " next AS (SELECT a.message_id, coalesce((SELECT c.campaign_id FROM receipt_campaign_message c"
-        + "   WHERE c.message_id = a.message_id), 0) AS campaign_id, a.channel, a.parts, a.delivered,"
+        + " next AS (SELECT a.message_id, a.campaign_id, a.channel, a.parts, a.delivered,"
         + " a.failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
         + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
         + "   ELSE 'submitted' END AS status,"
@@ -322,16 +323,20 @@ public final class ReceiptStore {
         + " ORDER BY a.message_id)"
         + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
         + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"
-        + " ON CONFLICT (message_id) DO UPDATE SET campaign_id = EXCLUDED.campaign_id, channel = EXCLUDED.channel,"
+        + " ON CONFLICT (message_id) DO UPDATE SET campaign_id = " + campaign + ", channel = EXCLUDED.channel,"
         + " parts = EXCLUDED.parts, parts_delivered = EXCLUDED.parts_delivered, parts_failed = EXCLUDED.parts_failed,"
         + " status = EXCLUDED.status, error_code = EXCLUDED.error_code, submitted_at = EXCLUDED.submitted_at,"
         + " final_at = EXCLUDED.final_at, done_at = EXCLUDED.done_at"
         + " WHERE (r.campaign_id, r.channel, r.parts, r.parts_delivered, r.parts_failed, r.status, r.error_code,"
-        + " r.submitted_at, r.final_at, r.done_at) IS DISTINCT FROM (EXCLUDED.campaign_id, EXCLUDED.channel,"
+        + " r.submitted_at, r.final_at, r.done_at) IS DISTINCT FROM (" + campaign + ", EXCLUDED.channel,"
         + " EXCLUDED.parts, EXCLUDED.parts_delivered, EXCLUDED.parts_failed, EXCLUDED.status, EXCLUDED.error_code,"
         + " EXCLUDED.submitted_at, EXCLUDED.final_at, EXCLUDED.done_at)"
         + " RETURNING message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at");
-    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0]), unknownCutoffMs))
+    Long[] campaigns = new Long[messageIds.size()];
+    for (int i = 0; i < campaigns.length; i++) {
+      campaigns[i] = campaignOf.get(messageIds.get(i));
+    }
+    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0]), unknownCutoffMs, campaigns))
         .map(rows -> {
           List<MessageState> out = new ArrayList<>();
           rows.forEach(r -> out.add(state(r)));

@@ -53,7 +53,7 @@ import org.qingfeng.sms.events.SmsEvent;
  * <p>Usage: SinkBench PG_PORT KAFKA_BOOTSTRAP [EVENTS [BATCH]]; exits 1 on a verification failure.
  */
 public final class SinkBench {
-  static final List<String> TABLES = List.of("receipt_event_log", "receipt_campaign_message", "receipt_part",
+  static final List<String> TABLES = List.of("receipt_event_log", "receipt_part",
       "receipt_message", "receipt_parked", "receipt_unmatched", "receipt_stat_status", "receipt_stat_minute",
       "receipt_stat_error", "receipt_stat_latency");
 

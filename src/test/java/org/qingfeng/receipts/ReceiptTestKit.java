@@ -32,7 +32,7 @@ import org.qingfeng.sms.events.SmsEvent;
 
 /** Helpers shared by the receipt tests: topics, a sink, producing events, table digests, stats checks. */
 final class ReceiptTestKit {
-  static final List<String> TABLES = List.of("receipt_event_log", "receipt_campaign_message", "receipt_part",
+  static final List<String> TABLES = List.of("receipt_event_log", "receipt_part",
       "receipt_message", "receipt_parked", "receipt_unmatched", "receipt_stat_status", "receipt_stat_minute",
       "receipt_stat_error", "receipt_stat_latency");
 
