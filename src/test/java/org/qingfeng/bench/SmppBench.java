@@ -1,5 +1,6 @@
 package org.qingfeng.bench;
 
+import com.jsoniter.output.JsonStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ import org.qingfeng.sms.encoding.SmsEncoder;
 import org.qingfeng.sms.encoding.SmsPart;
 import org.qingfeng.sms.events.InboundSms;
 import org.qingfeng.sms.events.SmsEvent;
+import org.qingfeng.sms.events.SmsEventJson;
 import org.qingfeng.sms.events.SmsEventPublisher;
 import org.qingfeng.sms.smpp.ChannelConfig;
 import org.qingfeng.sms.smpp.OutboundSms;
@@ -53,7 +55,8 @@ import java.util.concurrent.atomic.LongAdder;
  * phase (a)'s receipt backlog (the simulator redelivers undelivered receipts to any receiver of the
  * same account, i.e. to the raw client) and a ledger already a million entries large. Both send the same mix (GSM-7, Chinese, 3-part Chinese, 2-part GSM-7) and both
  * acknowledge every receipt; the connector publishes submit results and receipts to an in-memory
- * counting publisher (Kafka is measured separately, see BENCHMARKS.md).
+ * publisher that writes each event's JSON as the Kafka publisher does, and counts it (Kafka is
+ * measured separately, see BENCHMARKS.md).
  *
  * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase.
  */
@@ -72,6 +75,7 @@ public final class SmppBench {
         int warmup = Math.max(1, Math.min(10, seconds / 6));
         System.out.printf("SMPP bench: %d s per phase after %d s warm-up, window %d, receipts on, no throttle, %d cores%n",
                 seconds, warmup, WINDOW, Runtime.getRuntime().availableProcessors());
+        CountingPublisher.warmUp();
         double connector;
         try (SmscSimulator smsc = simulator()) {
             connector = connector(smsc, warmup, seconds);
@@ -129,8 +133,8 @@ public final class SmppBench {
         drained.await(60, TimeUnit.SECONDS);
         await(channel.close());
         await(vertx.close());
-        System.out.printf("    connector: %d messages, %d not accepted, %d events published%n", next.get(), failed.sum(),
-                publisher.events.sum());
+        System.out.printf("    connector: %d messages, %d not accepted, %d events published (%d MB of JSON)%n",
+                next.get(), failed.sum(), publisher.events.sum(), publisher.bytes.sum() >> 20);
         return rate;
     }
 
@@ -246,18 +250,34 @@ public final class SmppBench {
         return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    /** The connector's publisher for the bench: counts and acknowledges at once. */
+    /**
+     * The connector's publisher for the bench: does what {@code KafkaSmsEventPublisher} does
+     * before it hands a record to the Kafka producer (the partition key, the event's JSON
+     * written the way it writes it), counts, and acknowledges at once. Kafka itself is not in the loop.
+     */
     private static final class CountingPublisher implements SmsEventPublisher {
         final LongAdder events = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+
+        /** jsoniter builds its codecs on first use (seconds): before the phase, not in it. */
+        static void warmUp() {
+            SmsEvent event = new SmsEvent();
+            event.channel = "bench";
+            event.smscId = "1";
+            JsonStream.serialize(event);
+            JsonStream.serialize(new InboundSms());
+        }
 
         @Override
         public Future<Void> publishEvent(SmsEvent event) {
+            bytes.add(event.partitionKey().length() + SmsEventJson.write(event).length());
             events.increment();
             return Future.succeededFuture();
         }
 
         @Override
         public Future<Void> publishInbound(InboundSms message) {
+            bytes.add(message.source.length() + JsonStream.serialize(message).length());
             events.increment();
             return Future.succeededFuture();
         }

@@ -59,6 +59,25 @@ public final class SmsEncoder {
         return new EncodedSms(encoding, characters, parts, reference);
     }
 
+    /**
+     * The same text as {@code encoded} (which this encoder made) under another concatenation
+     * reference: only the UDH differs, the slices and payloads are shared (parts are immutable).
+     */
+    EncodedSms withReference(EncodedSms encoded, int referenceNumber) {
+        int reference = referenceNumber & (sixteenBitReference ? 0xFFFF : 0xFF);
+        List<SmsPart> template = encoded.partList();
+        int total = template.size();
+        if (total == 1) {
+            return new EncodedSms(encoded.encoding(), encoded.characters(), template, reference);
+        }
+        List<SmsPart> parts = new ArrayList<>(total);
+        for (SmsPart part : template) {
+            parts.add(new SmsPart(part.index(), total, part.text(), udh(reference, total, part.index()),
+                    part.payloadShared(), part.airOctets()));
+        }
+        return new EncodedSms(encoded.encoding(), encoded.characters(), parts, reference);
+    }
+
     /** True when every code point is in the GSM 03.38 default or extension table. */
     public static boolean isGsm7(String text) {
         for (int i = 0; i < text.length(); ) {

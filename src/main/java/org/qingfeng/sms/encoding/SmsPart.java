@@ -38,9 +38,19 @@ public final class SmsPart {
         return udh == null ? null : udh.clone();
     }
 
+    /** Whether the part starts with a UDH (set esm_class UDHI); {@link #udh()} without the copy. */
+    public boolean hasUdh() {
+        return udh != null;
+    }
+
     /** GSM-7: unpacked septets, one per octet; UCS-2: UTF-16BE bytes. */
     public byte[] payload() {
         return payload.clone();
+    }
+
+    /** The payload itself, for building another part of the same text; never handed out. */
+    byte[] payloadShared() {
+        return payload;
     }
 
     /** UDH followed by payload: the submit_sm short_message (set esm_class UDHI when udh != null). */

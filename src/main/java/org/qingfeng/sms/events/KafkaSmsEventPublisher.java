@@ -66,7 +66,7 @@ public final class KafkaSmsEventPublisher implements SmsEventPublisher {
 
     @Override
     public Future<Void> publishEvent(SmsEvent event) {
-        return send(eventsTopic, event.partitionKey(), JsonStream.serialize(event));
+        return send(eventsTopic, event.partitionKey(), SmsEventJson.write(event));
     }
 
     @Override

@@ -27,6 +27,11 @@ final class DeliverSmClassifier {
 
     private final SmscIdNormalizer normalizer;
     private final ZoneId smscZone;
+    /** The instant of the last receipt-date minute read (YYMMDDhhmm); shared by the receipt threads. */
+    private volatile MinuteInstant lastMinute;
+
+    private record MinuteInstant(String minute, long epochMillis) {
+    }
 
     DeliverSmClassifier(SmscIdNormalizer normalizer, ZoneId smscZone) {
         this.normalizer = normalizer;
@@ -92,11 +97,47 @@ final class DeliverSmClassifier {
         return c;
     }
 
-    /** Receipt dates are SMSC local time, YYMMDDhhmm (some SMSCs add seconds). */
-    private Long smscTime(String digits) {
-        return DeliveryReceiptText.parseDate(digits)
+    /**
+     * Receipt dates are SMSC local time, YYMMDDhhmm (some SMSCs add seconds). The receipts of
+     * a blast arrive by the thousand within the same minute, and resolving the zone's offset
+     * for each date was a tenth of a receipt's cost: the last minute seen is kept with its
+     * instant, and its seconds are added (zone transitions fall on whole minutes).
+     */
+    private Long smscTime(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String digits = raw.trim();
+        MinuteInstant last = lastMinute;
+        if (last != null && isPlainDate(digits) && digits.startsWith(last.minute)) {
+            int seconds = digits.length() == 12 ? (digits.charAt(10) - '0') * 10 + (digits.charAt(11) - '0') : 0;
+            if (seconds <= 59) {
+                return last.epochMillis + seconds * 1000L;
+            }
+        }
+        Long millis = DeliveryReceiptText.parseDate(digits)
                 .map(t -> t.atZone(smscZone).toInstant().toEpochMilli())
                 .orElse(null);
+        if (millis != null && isPlainDate(digits)) {
+            int seconds = digits.length() == 12 ? (digits.charAt(10) - '0') * 10 + (digits.charAt(11) - '0') : 0;
+            lastMinute = new MinuteInstant(digits.substring(0, 10), millis - seconds * 1000L);
+        }
+        return millis;
+    }
+
+    /** Ten or twelve ASCII digits: the only dates the minute memory answers. */
+    private static boolean isPlainDate(String digits) {
+        int length = digits.length();
+        if (length != 10 && length != 12) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String networkErrorCode(DeliverSm pdu) {

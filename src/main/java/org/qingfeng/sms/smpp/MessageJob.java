@@ -92,7 +92,20 @@ final class MessageJob {
 
     private void finish() {
         SubmitOutcome outcome = new SubmitOutcome(sms.messageId(), channel, encoded.encoding().name(), outcomes);
-        Future.join(published).onComplete(ignored -> complete(() -> result.tryComplete(outcome)));
+        if (allComplete(published)) {
+            complete(() -> result.tryComplete(outcome)); // no composite future and listener per message
+        } else {
+            Future.join(published).onComplete(ignored -> complete(() -> result.tryComplete(outcome)));
+        }
+    }
+
+    private static boolean allComplete(List<Future<Void>> futures) {
+        for (int i = 0; i < futures.size(); i++) {
+            if (!futures.get(i).isComplete()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void complete(Runnable action) {

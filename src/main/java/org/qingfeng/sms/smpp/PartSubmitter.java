@@ -3,6 +3,7 @@ package org.qingfeng.sms.smpp;
 import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import org.jsmpp.bean.DataCoding;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
@@ -78,6 +79,12 @@ final class PartSubmitter {
     private final SmppMetrics metrics;
     private final SmscIdNormalizer normalizer;
     private final RegisteredDelivery registeredDelivery;
+    private final TypeOfNumber sourceTon;
+    private final NumberingPlanIndicator sourceNpi;
+    private final TypeOfNumber destTon;
+    private final NumberingPlanIndicator destNpi;
+    /** jSMPP's data_coding objects (immutable), by data_coding value. */
+    private final DataCoding[] dataCodings = new DataCoding[256];
     private final ContextInbox inbox;
     private final Context context;
     private final int loops;
@@ -100,6 +107,14 @@ final class PartSubmitter {
         this.normalizer = normalizer;
         this.registeredDelivery = new RegisteredDelivery(config.registeredDelivery);
         this.loops = config.window;
+        // Looked up once: jSMPP's valueOf lookups copy the enum's values() on every call.
+        this.sourceTon = TypeOfNumber.valueOf((byte) config.sourceTon);
+        this.sourceNpi = NumberingPlanIndicator.valueOf((byte) config.sourceNpi);
+        this.destTon = TypeOfNumber.valueOf((byte) config.destTon);
+        this.destNpi = NumberingPlanIndicator.valueOf((byte) config.destNpi);
+        for (int coding = 0; coding < dataCodings.length; coding++) {
+            dataCodings[coding] = DataCodings.newInstance((byte) coding);
+        }
     }
 
     /**
@@ -256,12 +271,11 @@ final class PartSubmitter {
         String source = attempt.sms.sourceOverride() != null ? attempt.sms.sourceOverride() : config.sourceAddress;
         String destination = attempt.sms.destination().startsWith("+")
                 ? attempt.sms.destination().substring(1) : attempt.sms.destination();
-        ESMClass esmClass = new ESMClass(part.udh() != null ? ESM_CLASS_UDHI : 0);
-        return session.submitShortMessage("",
-                TypeOfNumber.valueOf((byte) config.sourceTon), NumberingPlanIndicator.valueOf((byte) config.sourceNpi), source,
-                TypeOfNumber.valueOf((byte) config.destTon), NumberingPlanIndicator.valueOf((byte) config.destNpi), destination,
+        byte[] shortMessage = part.shortMessage();
+        ESMClass esmClass = new ESMClass(part.hasUdh() ? ESM_CLASS_UDHI : 0);
+        return session.submitShortMessage("", sourceTon, sourceNpi, source, destTon, destNpi, destination,
                 esmClass, (byte) 0, (byte) 1, null, null, registeredDelivery, (byte) 0,
-                DataCodings.newInstance((byte) attempt.dataCoding), (byte) 0, part.shortMessage()).getMessageId();
+                dataCodings[attempt.dataCoding & 0xFF], (byte) 0, shortMessage).getMessageId();
     }
 
     /** Context: a part the SMSC did not accept. */

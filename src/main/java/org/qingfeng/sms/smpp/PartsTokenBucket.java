@@ -35,7 +35,8 @@ public final class PartsTokenBucket {
     private long pausedUntil;
     private long lastSlowdown;
     private long lastRecoveryStep;
-    private int consecutiveQueueFull;
+    /** Volatile so that {@link #accepted()}, once per part, can skip the lock when there is nothing to reset. */
+    private volatile int consecutiveQueueFull;
     private long measureStart;
     private long measuredParts;
     private double lastMeasuredRate;
@@ -114,8 +115,12 @@ public final class PartsTokenBucket {
     }
 
     /** A submit was accepted: the SMSC's queue has room again. */
-    public synchronized void accepted() {
-        consecutiveQueueFull = 0;
+    public void accepted() {
+        if (consecutiveQueueFull != 0) {
+            synchronized (this) {
+                consecutiveQueueFull = 0;
+            }
+        }
     }
 
     /** Current effective rate in parts per second; 0 = unlimited. */

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.qingfeng.sms.encoding.EncodedSms;
+import org.qingfeng.sms.encoding.RecentTextsEncoder;
 import org.qingfeng.sms.encoding.SmsEncoder;
 import org.qingfeng.sms.encoding.SmsTextException;
 import org.qingfeng.sms.events.SmsEventPublisher;
@@ -40,7 +41,8 @@ public final class SmppChannel {
     private final Vertx vertx;
     private final Context context;
     private final ChannelConfig config;
-    private final SmsEncoder encoder;
+    /** A campaign's messages share one text: it is encoded once, not once per number. */
+    private final RecentTextsEncoder encoder;
     private final PartsTokenBucket bucket;
     private final SmppMetrics metrics;
     private final SmppLink link;
@@ -66,7 +68,7 @@ public final class SmppChannel {
      */
     public SmppChannel(Vertx vertx, ChannelConfig config, SmsEventPublisher publisher, MeterRegistry registry,
                        ZoneId smscZone, SmsEncoder encoder) {
-        this.encoder = java.util.Objects.requireNonNull(encoder, "encoder");
+        this.encoder = new RecentTextsEncoder(encoder);
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;

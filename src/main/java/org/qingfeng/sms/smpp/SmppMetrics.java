@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -60,7 +60,7 @@ final class SmppMetrics {
     }
 
     void responseLatency(long nanos) {
-        responseLatency.record(Duration.ofNanos(nanos));
+        responseLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void receipt(String state) {

@@ -36,7 +36,12 @@ public final class SubmitOutcome {
     }
 
     public boolean accepted() {
-        return parts.stream().allMatch(p -> "submitted".equals(p.status()));
+        for (int i = 0; i < parts.size(); i++) { // every caller asks, once per message: no stream
+            if (!"submitted".equals(parts.get(i).status())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** submitted, or the status of the first part that was not. */

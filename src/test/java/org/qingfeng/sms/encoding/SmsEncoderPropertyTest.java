@@ -121,6 +121,58 @@ class SmsEncoderPropertyTest {
         }
     }
 
+    /**
+     * Remembering texts changes nothing but the cost: texts drawn from a small pool (so they
+     * repeat, and many share a slot), each with its own reference, come out exactly as the plain
+     * encoder makes them, refusals included.
+     */
+    @Property(tries = 300)
+    void rememberedTextsEncodeExactlyAsTheEncoder(@ForAll("textPools") List<String> pool, @ForAll boolean wideRef,
+            @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 60) List<@net.jqwik.api.constraints.IntRange(min = 0, max = 1_000_000) Integer> picks) {
+        SmsEncoder plain = new SmsEncoder(4, wideRef);
+        RecentTextsEncoder remembering = new RecentTextsEncoder(plain);
+        for (int pick : picks) {
+            String text = new String(pool.get(pick % pool.size())); // an equal text, not the same object
+            int reference = pick / pool.size();
+            EncodedSms expected;
+            try {
+                expected = plain.encode(text, reference);
+            } catch (SmsTextException e) {
+                SmsTextException refused = org.junit.jupiter.api.Assertions.assertThrows(SmsTextException.class,
+                        () -> remembering.encode(text, reference));
+                assertThat(refused.code()).isEqualTo(e.code());
+                continue;
+            }
+            EncodedSms actual;
+            try {
+                actual = remembering.encode(text, reference);
+            } catch (SmsTextException e) {
+                throw new AssertionError("refused a text the encoder accepts: " + e.getMessage());
+            }
+            assertThat(actual.encoding()).isEqualTo(expected.encoding());
+            assertThat(actual.characters()).isEqualTo(expected.characters());
+            assertThat(actual.referenceNumber()).isEqualTo(expected.referenceNumber());
+            assertThat(actual.parts()).isEqualTo(expected.parts());
+            for (int i = 0; i < expected.parts(); i++) {
+                SmsPart want = expected.partList().get(i);
+                SmsPart got = actual.partList().get(i);
+                assertThat(got.index()).isEqualTo(want.index());
+                assertThat(got.total()).isEqualTo(want.total());
+                assertThat(got.text()).isEqualTo(want.text());
+                assertThat(got.udh()).isEqualTo(want.udh());
+                assertThat(got.payload()).isEqualTo(want.payload());
+                assertThat(got.shortMessage()).isEqualTo(want.shortMessage());
+                assertThat(got.airOctets()).isEqualTo(want.airOctets());
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<String>> textPools() {
+        return Arbitraries.oneOf(texts(), Arbitraries.just(""), Arbitraries.just("a\uD800b"))
+                .list().ofMinSize(1).ofMaxSize(RecentTextsEncoder.SLOTS * 2);
+    }
+
     /** UTF-16 well-formedness, checked here independently of the encoder's own check. */
     private static boolean wellFormed(String s) {
         for (int i = 0; i < s.length(); i++) {

@@ -55,6 +55,51 @@ class DeliverSmClassifierPropertyTest {
     }
   }
 
+  /**
+   * The classifier remembers the last receipt-date minute: a sequence of dates (mostly the same
+   * minute, some malformed, some inside DST gaps and overlaps) read by one classifier gives what
+   * a fresh classifier gives for each date alone.
+   */
+  @Property(tries = 300)
+  void rememberedMinutesReadDatesAsAFreshClassifierDoes(@ForAll("zones") String zone,
+      @ForAll("dateSequences") List<String> dates) {
+    DeliverSmClassifier remembering = new DeliverSmClassifier(SmscIdNormalizer.parse("as-is"), ZoneId.of(zone));
+    for (String date : dates) {
+      DeliverSmClassifier fresh = new DeliverSmClassifier(SmscIdNormalizer.parse("as-is"), ZoneId.of(zone));
+      ClassifiedDeliverSm got = remembering.classify(receiptDated(date));
+      ClassifiedDeliverSm want = fresh.classify(receiptDated(date));
+      assertThat(got.submittedAt).as(date).isEqualTo(want.submittedAt);
+      assertThat(got.doneAt).as(date).isEqualTo(want.doneAt);
+    }
+  }
+
+  private static DeliverSm receiptDated(String date) {
+    DeliverSm pdu = new DeliverSm();
+    pdu.setEsmClass((byte) 0x04);
+    pdu.setShortMessage(("id:77 sub:001 dlvrd:001 submit date:" + date + " done date:" + date + " stat:DELIVRD err:000 text:x")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    return pdu;
+  }
+
+  @Provide
+  Arbitrary<String> zones() {
+    return Arbitraries.of("Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC");
+  }
+
+  @Provide
+  Arbitrary<List<String>> dateSequences() {
+    // Minutes around the 2025 and 2031 DST changes of the zones above, and ordinary ones.
+    Arbitrary<String> minute = Arbitraries.of("2503300159", "2503300200", "2503300201", "2503300259", "2503300300",
+        "2510260159", "2510260200", "2510260259", "2510260300", "2503090159", "2503090200", "2503090230", "2503090300",
+        "2511020100", "2511020130", "2511020159", "2504060130", "2504060200", "2510050200", "2510050215",
+        "3103300200", "2611281519", "2602291200", "2612312359");
+    Arbitrary<String> seconds = Arbitraries.of("", "00", "07", "59", "60", "99", "x1");
+    Arbitrary<String> date = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(20, net.jqwik.api.Combinators.combine(minute, seconds).as(String::concat)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of("", "25033002", " 2503300200 ", "250330020a", "2513300200", "2502300200")));
+    return date.list().ofMinSize(1).ofMaxSize(40);
+  }
+
   @Property(tries = 1000)
   void aReceiptKeepsItsOwnStatWordAndItsId(@ForAll("statWords") String stat, @ForAll("ids") String id, @ForAll("receiptTypes") int type,
       @ForAll("tlvLists") List<OptionalParameter> noise) {

@@ -1,0 +1,84 @@
+package org.qingfeng.sms.events;
+
+/**
+ * Writes an {@link SmsEvent} as the exact JSON jsoniter writes for it (fields in declaration
+ * order, nulls written, non-ASCII and control characters escaped as jsoniter escapes them), so
+ * readers that decode with jsoniter see no difference. jsoniter's reflection mode took 5-20 µs
+ * per event here, and the connector publishes one per part plus one per receipt, on its submit
+ * and receipt threads: the largest per-part cost left after the SMPP exchange itself.
+ * {@code SmsEventJsonTest} checks the output against jsoniter's.
+ */
+public final class SmsEventJson {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private SmsEventJson() {
+    }
+
+    public static String write(SmsEvent e) {
+        StringBuilder out = new StringBuilder(384);
+        out.append("{\"type\":");
+        string(out, e.type);
+        out.append(",\"eventId\":");
+        string(out, e.eventId);
+        out.append(",\"channel\":");
+        string(out, e.channel);
+        out.append(",\"messageId\":");
+        string(out, e.messageId);
+        out.append(",\"partIndex\":").append(e.partIndex);
+        out.append(",\"partTotal\":").append(e.partTotal);
+        out.append(",\"smscId\":");
+        string(out, e.smscId);
+        out.append(",\"commandStatus\":").append(e.commandStatus);
+        out.append(",\"status\":");
+        string(out, e.status);
+        out.append(",\"statWord\":");
+        string(out, e.statWord);
+        out.append(",\"errorCode\":");
+        string(out, e.errorCode);
+        out.append(",\"submittedAt\":");
+        number(out, e.submittedAt);
+        out.append(",\"doneAt\":");
+        number(out, e.doneAt);
+        out.append(",\"receivedAt\":").append(e.receivedAt);
+        out.append(",\"campaignId\":");
+        number(out, e.campaignId);
+        return out.append('}').toString();
+    }
+
+    private static void number(StringBuilder out, Long value) {
+        if (value == null) {
+            out.append("null");
+        } else {
+            out.append(value.longValue());
+        }
+    }
+
+    private static void string(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c >= '~') { // jsoniter escapes '~' too
+                        out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
