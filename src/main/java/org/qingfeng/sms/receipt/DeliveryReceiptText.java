@@ -125,16 +125,10 @@ public final class DeliveryReceiptText {
      * hour 24, non-ASCII digits) is left to the formatter. Null when not the common case.
      */
     private static LocalDateTime plainDate(String digits) {
-        int length = digits.length();
-        if (length != 10 && length != 12) {
+        if (!isPlainDigits(digits)) {
             return null;
         }
-        for (int i = 0; i < length; i++) {
-            char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
-                return null;
-            }
-        }
+        int length = digits.length();
         int month = twoDigits(digits, 2);
         int day = twoDigits(digits, 4);
         int hour = twoDigits(digits, 6);
@@ -144,6 +138,21 @@ public final class DeliveryReceiptText {
             return null;
         }
         return LocalDateTime.of(2000 + twoDigits(digits, 0), month, day, hour, minute, second);
+    }
+
+    /** Ten or twelve ASCII digits (YYMMDDhhmm[ss]): the only dates the fast paths answer. */
+    public static boolean isPlainDigits(String digits) {
+        int length = digits.length();
+        if (length != 10 && length != 12) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int twoDigits(String s, int at) {

@@ -109,7 +109,7 @@ final class DeliverSmClassifier {
         }
         String digits = raw.trim();
         MinuteInstant last = lastMinute;
-        if (last != null && isPlainDate(digits) && digits.startsWith(last.minute)) {
+        if (last != null && DeliveryReceiptText.isPlainDigits(digits) && digits.startsWith(last.minute)) {
             int seconds = digits.length() == 12 ? (digits.charAt(10) - '0') * 10 + (digits.charAt(11) - '0') : 0;
             if (seconds <= 59) {
                 return last.epochMillis + seconds * 1000L;
@@ -118,27 +118,13 @@ final class DeliverSmClassifier {
         Long millis = DeliveryReceiptText.parseDate(digits)
                 .map(t -> t.atZone(smscZone).toInstant().toEpochMilli())
                 .orElse(null);
-        if (millis != null && isPlainDate(digits)) {
+        if (millis != null && DeliveryReceiptText.isPlainDigits(digits)) {
             int seconds = digits.length() == 12 ? (digits.charAt(10) - '0') * 10 + (digits.charAt(11) - '0') : 0;
             lastMinute = new MinuteInstant(digits.substring(0, 10), millis - seconds * 1000L);
         }
         return millis;
     }
 
-    /** Ten or twelve ASCII digits: the only dates the minute memory answers. */
-    private static boolean isPlainDate(String digits) {
-        int length = digits.length();
-        if (length != 10 && length != 12) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static String networkErrorCode(DeliverSm pdu) {
         OptionalParameter tlv = pdu.getOptionalParameter(TAG_NETWORK_ERROR_CODE);
