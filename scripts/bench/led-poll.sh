@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # LED poll benchmark: the 304 path (real device auth, If-None-Match) against a bare Vert.x hello
 # endpoint in the same run, with wrk (Debian package `wrk`), then an alert fanned out to many
-# long-polling connections. Appends/replaces the "LED poll" section of BENCHMARKS.md.
+# long-polling connections. Appends the run as a dated sub-section at the end of the "LED poll"
+# section of BENCHMARKS.md, keeping the section's history.
 #
 #   scripts/bench/led-poll.sh [DURATION_S=30] [CONNECTIONS=256] [FANOUT_CONNECTIONS=10000] [FANOUT_SCREENS=1000]
 #
 # QINGFENG_HTTP_NATIVE_TRANSPORT=true runs both the server and the hello baseline on epoll.
 # QF_SERVER_JAVA_OPTS adds JVM options to the server (e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr
 # to profile it); QF_BENCH_KEEP_LOG=FILE copies the server log there at the end.
+# QF_BENCH_JAR=FILE runs that jar (server, hello and fan-out client) instead of target/qingfeng.jar,
+# e.g. a saved main jar for an A/B pair in the same lock window.
 #
 # Targets (issue 6): 304 throughput >= 0.7 x bare hello, p99 <= 20 ms; alert to 10,000 long-polls < 1 s.
 set -euo pipefail
@@ -23,7 +26,9 @@ TOKEN="qf_bench-admin-token-$(date +%s)-0123456789"
 WORK=$(mktemp -d /tmp/qingfeng-bench-XXXXXX)
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-[ -f target/qingfeng.jar ] || mvn -B -q package -DskipTests
+JAR=${QF_BENCH_JAR:-target/qingfeng.jar}
+[ -f "$JAR" ] || [ -n "${QF_BENCH_JAR:-}" ] || mvn -B -q package -DskipTests
+[ -f "$JAR" ] || { echo "no jar at $JAR" >&2; exit 2; }
 
 PIDS=()
 cleanup() {
@@ -33,12 +38,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "starting qingfeng (embedded PostgreSQL + Kafka, data in $WORK)..."
 QINGFENG_DATA_DIR="$WORK/data" QINGFENG_HTTP_PORT=$PORT QINGFENG_HTTP_HOST=127.0.0.1 QINGFENG_ADMIN_TOKEN=$TOKEN \
   QINGFENG_ACCESS_LOG_LEVEL=${QF_ACCESS_LOG_LEVEL:-WARN} QINGFENG_LED_MAX_WAITERS=$((FAN_CONNS + 1000)) \
-  java -Xmx2g ${QF_SERVER_JAVA_OPTS:-} -jar target/qingfeng.jar serve >"$WORK/server.log" 2>&1 &
+  java -Xmx2g ${QF_SERVER_JAVA_OPTS:-} -jar "$JAR" serve >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
-java -cp target/qingfeng.jar scripts/bench/Hello.java $HELLO_PORT >"$WORK/hello.log" 2>&1 &
+java -cp "$JAR" scripts/bench/Hello.java $HELLO_PORT >"$WORK/hello.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 180); do
   curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$HELLO_PORT/" >/dev/null 2>&1 && break
@@ -80,29 +86,25 @@ POLL_RPS=$(rps "$WORK/poll.txt"); HELLO_RPS=$(rps "$WORK/hello.txt")
 RATIO=$(python3 -c "print(f'{$POLL_RPS/$HELLO_RPS:.2f}')")
 
 echo "alert fan-out: $FAN_CONNS long-polls over $FAN_SCREENS screens..."
-java -Xmx2g -cp target/qingfeng.jar scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" | tee "$WORK/fanout.txt"
+java -Xmx2g -cp "$JAR" scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" | tee "$WORK/fanout.txt"
 FAN_MS=$(sed -n 's/.*FANOUT_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
 FAN_OK=$(sed -n 's/.*FANOUT_OK=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
-FAN_ACK_MS=$(sed -n 's/.*FANOUT_AFTER_ACK_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
+FAN_ACK_MS=$(sed -n 's/.*FANOUT_AFTER_ACK_MS=\(-\?[0-9]*\).*/\1/p' "$WORK/fanout.txt")
 WAKE=$(grep -o 'answered [0-9]* long-polls with changed playlists in .*' "$WORK/server.log" | tail -1 || true)
 TRANSPORT=$(grep -o '[A-Za-z]* transport)' "$WORK/server.log" | head -1 | cut -d' ' -f1 || true)
 echo "server: ${WAKE:-no wake-up logged}"
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+JAR_NOTE=$([ "$JAR" = target/qingfeng.jar ] && echo "target/qingfeng.jar" || echo "$JAR")
 BRANCH=$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo "?")
 SECTION="$WORK/section.md"
 cat >"$SECTION" <<MD
-## LED poll
+
+### Run $(date -u '+%Y-%m-%d %H:%M') UTC (scripts/bench/led-poll.sh, branch \`$BRANCH\`, jar \`$JAR_NOTE\`)
 
 Command: \`scripts/bench/led-poll.sh $DURATION $CONNS $FAN_CONNS $FAN_SCREENS\` (wrk -t2 -c$CONNS -d${DURATION}s --latency after a 5 s
-warm-up of each). The server is \`java -jar target/qingfeng.jar serve\` (embedded PostgreSQL and Kafka,
-access log at WARN); the 304 path is \`GET /led/v1/playlist\` with \`Authorization: Bearer <screenId>.<secret>\`
-(SHA-256 checked against the in-memory snapshot) and the current \`If-None-Match\`. The baseline is
-\`scripts/bench/Hello.java\`: a bare Vert.x HTTP server answering "hello" with as many instances as the
-server's HTTP instances ($(nproc), one per core), same JVM version and transport (${TRANSPORT:-?}), running at the same time. Fan-out: \`scripts/bench/AlertFanout.java\` holds $FAN_CONNS long-polls
-(\`?wait=60\`, $FAN_SCREENS screens) and raises one alert on their group.
-
-Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD at the end), Java $(java -version 2>&1 | awk -F'"' '/version/{print $2}'), branch \`$BRANCH\`:
+warm-up of each); $(nproc) cores (shared; load average $LOAD_START at the start, $LOAD at the end), Java $(java -version 2>&1 | awk -F'"' '/version/{print $2}'),
+transport ${TRANSPORT:-?} on both server and hello.
 
 | | requests/s | p50 | p90 | p99 | non-2xx/3xx |
 |---|---|---|---|---|---|
@@ -110,17 +112,24 @@ Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores (shared; load average $LOAD
 | bare Vert.x hello | $HELLO_RPS | $(pct "$WORK/hello.txt" 50%) | $(pct "$WORK/hello.txt" 90%) | $(pct "$WORK/hello.txt" 99%) | $(non3xx "$WORK/hello.txt") |
 | ratio | **$RATIO** | | | | |
 
-Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
-($FAN_ACK_MS ms after its 201 arrived; the client spreads the polls over one event loop per core). Server log: ${WAKE:-no wake-up logged}
-(each event loop compiling its screens' playlists and writing its answers). Server transport: ${TRANSPORT:-?}.
-
+Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls ($FAN_SCREENS screens) answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
+($FAN_ACK_MS ms after its 201 arrived). Server log: ${WAKE:-no wake-up logged}.
 Targets: ratio >= 0.7, p99 <= 20 ms; fan-out to 10,000 long-polls < 1,000 ms.
 MD
-if [ -f BENCHMARKS.md ]; then
-  awk -v sec="$SECTION" 'BEGIN{skip=0} /^## LED poll$/{skip=1; while ((getline l < sec) > 0) print l; next} /^## /{skip=0} !skip{print}' BENCHMARKS.md >"$WORK/b.md"
-  grep -q '^## LED poll$' BENCHMARKS.md || { echo >>"$WORK/b.md"; cat "$SECTION" >>"$WORK/b.md"; }
+if [ -n "${QF_BENCH_NO_RECORD:-}" ]; then
+  cat "$SECTION"; echo "(QF_BENCH_NO_RECORD set: BENCHMARKS.md left alone)"; exit 0
+fi
+# Append at the end of the "LED poll" section (before the next "## "), never replacing its history.
+if [ -f BENCHMARKS.md ] && grep -q '^## LED poll$' BENCHMARKS.md; then
+  awk -v sec="$SECTION" 'function flush(){ while ((getline l < sec) > 0) print l; done=1 }
+    /^## LED poll$/{in_led=1; print; next}
+    in_led && /^## /{ flush(); print ""; in_led=0 }
+    {print}
+    END{ if (in_led && !done) flush() }' BENCHMARKS.md >"$WORK/b.md"
   cp "$WORK/b.md" BENCHMARKS.md
+elif [ -f BENCHMARKS.md ]; then
+  { echo; echo "## LED poll"; cat "$SECTION"; } >>BENCHMARKS.md
 else
-  { echo "# Benchmarks"; echo; cat "$SECTION"; } >BENCHMARKS.md
+  { echo "# Benchmarks"; echo; echo "## LED poll"; cat "$SECTION"; } >BENCHMARKS.md
 fi
 echo "BENCHMARKS.md updated (section 'LED poll')."

@@ -156,6 +156,9 @@ public final class LedDeviceRoutes {
   private static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
   private static final CharSequence ACCEPT = HttpHeaders.createOptimized("Accept");
   private static final CharSequence NEXT_POLL = HttpHeaders.createOptimized("X-Next-Poll-S");
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
 
   static HttpServerResponse headers(HttpServerResponse response, Playlist p, boolean plain) {
     return response.putHeader(ETAG, p.etagHeader(plain)).putHeader(CACHE_CONTROL, NO_CACHE)
@@ -170,7 +173,7 @@ public final class LedDeviceRoutes {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    headers(ctx, p, plain).putHeader("Content-Type", plain ? "text/plain; charset=utf-8" : "application/json")
+    headers(ctx, p, plain).putHeader(CONTENT_TYPE, plain ? PLAIN : JSON)
         .end(plain ? p.text : p.json);
   }
 

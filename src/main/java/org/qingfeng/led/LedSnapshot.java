@@ -34,6 +34,13 @@ public final class LedSnapshot {
     public final ZoneId zone;
     public final int pollIntervalS;
     public final Set<Long> groupIds;
+    /**
+     * The last secret this screen presented that matched {@link #secretSha256}, so its next
+     * polls skip the SHA-256. It lives and dies with this object: a revoke, rotate or any reload
+     * of the screens builds new Screen objects, so nothing verified against an old digest
+     * survives. One per screen, so it is bounded by the fleet. Never logged.
+     */
+    volatile String verifiedSecret;
 
     public Screen(long id, String name, String status, byte[] secretSha256, ZoneId zone, int pollIntervalS, Set<Long> groupIds) {
       this.id = id;
