@@ -36,4 +36,32 @@ public final class RequestIdHandler implements Handler<RoutingContext> {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     return HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextInt());
   }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * The same id as {@link #idFor} (the caller's when sane, else 24 new hex digits), as a header
+   * value for paths answered before the router: a new id is written straight into ASCII bytes,
+   * which the response copies as they are instead of checking and encoding a String.
+   */
+  public static CharSequence idHeaderFor(HttpServerRequest request) {
+    String incoming = request.getHeader(HEADER_NAME);
+    if (incoming != null && SANE.matcher(incoming).matches()) {
+      return incoming;
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    byte[] b = new byte[24];
+    long hi = r.nextLong();
+    for (int i = 15; i >= 0; i--, hi >>>= 4) {
+      b[i] = HEX[(int) (hi & 15)];
+    }
+    int lo = r.nextInt();
+    for (int i = 23; i >= 16; i--, lo >>>= 4) {
+      b[i] = HEX[lo & 15];
+    }
+    return new io.netty.util.AsciiString(b, false);
+  }
+
+  /** The header's name, pre-encoded. */
+  public static final CharSequence HEADER_NAME = io.vertx.core.http.HttpHeaders.createOptimized(HEADER);
 }

@@ -159,6 +159,8 @@ public final class LedDeviceRoutes {
   private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  /** Vert.x's own lower-case name, so the answer's bytes are what Vert.x would write itself. */
+  private static final CharSequence CONTENT_LENGTH = HttpHeaders.CONTENT_LENGTH;
 
   static HttpServerResponse headers(HttpServerResponse response, Playlist p, boolean plain) {
     return response.putHeader(ETAG, p.etagHeader(plain)).putHeader(CACHE_CONTROL, NO_CACHE)
@@ -174,6 +176,7 @@ public final class LedDeviceRoutes {
       return;
     }
     headers(ctx, p, plain).putHeader(CONTENT_TYPE, plain ? PLAIN : JSON)
+        .putHeader(CONTENT_LENGTH, plain ? p.textLengthHeader : p.jsonLengthHeader)
         .end(plain ? p.text : p.json);
   }
 

@@ -16,6 +16,9 @@ public final class Playlist {
   /** The ETag and next_poll_s as header values, encoded once (every 304 sends them). */
   final CharSequence etagHeader;
   final CharSequence nextPollHeader;
+  /** The bodies' lengths as header values, encoded once (every answer with a body sends one). */
+  final CharSequence jsonLengthHeader;
+  final CharSequence textLengthHeader;
   /** Hashed on first use: most controllers never ask for text/plain. */
   private volatile String textEtag;
   /** What the next compile for this screen may reuse. */
@@ -33,6 +36,8 @@ public final class Playlist {
     this.rest = rest;
     this.etagHeader = HttpHeaders.createOptimized(etag);
     this.nextPollHeader = HttpHeaders.createOptimized(Integer.toString(nextPollS));
+    this.jsonLengthHeader = HttpHeaders.createOptimized(Integer.toString(json.length()));
+    this.textLengthHeader = HttpHeaders.createOptimized(Integer.toString(text.length()));
   }
 
   /** Whether a compiled playlist still answers for this snapshot generation at this time. */

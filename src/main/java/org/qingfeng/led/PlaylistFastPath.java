@@ -1,5 +1,6 @@
 package org.qingfeng.led;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -17,6 +18,10 @@ import org.qingfeng.led.LedSnapshot.Screen;
  */
 public final class PlaylistFastPath {
   static final String PATH = "/led/v1/playlist";
+  // Looked up on every poll: pre-encoded names hash once instead of per look-up.
+  private static final CharSequence IF_NONE_MATCH = HttpHeaders.createOptimized("If-None-Match");
+  private static final CharSequence AUTHORIZATION = HttpHeaders.createOptimized("Authorization");
+  private static final CharSequence ACCEPT = HttpHeaders.createOptimized("Accept");
   private final LedRuntime runtime;
   private final DeviceAuth auth;
 
@@ -34,27 +39,27 @@ public final class PlaylistFastPath {
     if (query != null && !query.isEmpty() && !query.equals("wait=0")) {
       return false;
     }
-    String ifNoneMatch = req.getHeader("If-None-Match");
+    String ifNoneMatch = req.getHeader(IF_NONE_MATCH);
     if (ifNoneMatch == null) {
       return false;
     }
     long start = System.nanoTime();
-    Screen screen = auth.verify(req.getHeader("Authorization"));
+    Screen screen = auth.verify(req.getHeader(AUTHORIZATION));
     if (screen == null) {
       return false;
     }
-    boolean plain = LedDeviceRoutes.wantsPlainText(req.getHeader("Accept"));
+    boolean plain = LedDeviceRoutes.wantsPlainText(req.getHeader(ACCEPT));
     Playlist p = runtime.playlist(screen, Instant.now());
     if (!LedDeviceRoutes.matches(ifNoneMatch, p.etag(plain))) {
       return false;
     }
     runtime.seen(screen.id);
     req.routed(PATH);
-    String requestId = RequestIdHandler.idFor(req);
-    HttpServerResponse response = req.response().putHeader(RequestIdHandler.HEADER, requestId);
+    CharSequence requestId = RequestIdHandler.idHeaderFor(req);
+    HttpServerResponse response = req.response().putHeader(RequestIdHandler.HEADER_NAME, requestId);
     LedDeviceRoutes.headers(response, p, plain).setStatusCode(304).end();
     if (AccessLogHandler.enabled()) {
-      AccessLogHandler.log(req, 304, start, 0, requestId, "-");
+      AccessLogHandler.log(req, 304, start, 0, requestId.toString(), "-");
     }
     return true;
   }
