@@ -4,7 +4,7 @@
 # same time), each script's full output kept, their summary lines collected into one table:
 # figure, same-run ceiling and ratio where the script measures one, target, load average at
 # start and end of the script, machine. The table replaces the "Benchmark suite" section of
-# BENCHMARKS.md (led-poll.sh also rewrites its own "LED poll" section, as it always does).
+# BENCHMARKS.md (led-poll.sh also appends its run to its own "LED poll" section).
 #
 #   scripts/bench/all.sh            # full sizes (about 20 minutes on 2 idle cores, much more when loaded)
 #   scripts/bench/all.sh --quick    # tiny sizes: checks the scripts and the table; BENCHMARKS.md is left as it was
@@ -87,7 +87,7 @@ fi
 
 if wants led-poll; then
   if [[ $QUICK = 1 ]]; then A=(3 16 100 10); else A=(30 256 10000 1000); fi
-  # led-poll.sh rewrites its BENCHMARKS.md section; a quick run's tiny figures must not stay there.
+  # led-poll.sh appends its run to its BENCHMARKS.md section; a quick run's tiny figures must not stay there.
   [[ $QUICK = 1 ]] && cp BENCHMARKS.md "$OUT/BENCHMARKS.md.before"
   run led-poll env QF_BENCH_PORT="$(free_port)" scripts/bench/led-poll.sh "${A[@]}"
   [[ $QUICK = 1 ]] && cp "$OUT/BENCHMARKS.md.before" BENCHMARKS.md
