@@ -119,6 +119,13 @@ public final class ExpandBench {
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
           .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
     }
+    // Background work of PostgreSQL that lands in its CPU figure: vacuums and analyzes of the two
+    // tables and checkpoints, cumulative since the server started.
+    Row bg = await(pool.query("SELECT (SELECT string_agg(relname || ' autovacuum ' || autovacuum_count || ' autoanalyze '"
+        + " || autoanalyze_count, ', ' ORDER BY relname) FROM pg_stat_user_tables WHERE relname IN ('message', 'contact')) AS t,"
+        + " (SELECT num_timed || ' timed, ' || num_requested || ' requested' FROM pg_stat_checkpointer) AS c").execute())
+        .iterator().next();
+    System.out.printf("postgres so far: %s; checkpoints %s%n", bg.getString("t"), bg.getString("c"));
     if (messages != matched || produced < messages) {
       System.out.println("MISMATCH: every matched contact must be in the ledger and on Kafka");
       System.exit(1);
