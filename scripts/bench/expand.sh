@@ -7,6 +7,9 @@
 #
 #   scripts/bench/expand.sh            # 1,000,000 contacts
 #   CONTACTS=200000 scripts/bench/expand.sh
+#   WARMUP=200000 scripts/bench/expand.sh      # first a warm-up campaign of 200,000 other contacts (not measured)
+#   SERVICES=separate scripts/bench/expand.sh  # PostgreSQL and Kafka in their own `qingfeng services` JVM,
+#                                              # as a production Kafka is its own process; its CPU is reported
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,13 +31,35 @@ TOKEN="qf_bench-admin-token-$(date +%s)"
 WORK=$(mktemp -d /tmp/qingfeng-bench-expand.XXXXXX)
 echo "work dir $WORK; server log $WORK/server.log"
 
-env -u QINGFENG_POSTGRES_URL -u QINGFENG_KAFKA_BOOTSTRAP_SERVERS \
+SERVICES="${SERVICES:-embedded}"
+SERVICES_PID=""
+SERVER=""
+trap 'if [[ -n "$SERVER" ]]; then kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; fi; if [[ -n "$SERVICES_PID" ]]; then kill $SERVICES_PID 2>/dev/null; wait $SERVICES_PID 2>/dev/null; fi; rm -rf "$WORK/data"' EXIT
+PG_DIR="$WORK/data/pg"
+if [[ "$SERVICES" == separate ]]; then
+  # Same JVM options as the server's embedded case (heap), but its own process: the broker's GC and JIT
+  # no longer share the server's 256 MB heap and compiler threads.
+  java "$HEAP" -jar "$JAR" services --data-dir "$WORK/data/services" --pg-port "$PG_PORT" --kafka-port "$KAFKA_PORT" \
+    >"$WORK/services.log" 2>&1 &
+  SERVICES_PID=$!
+  for _ in $(seq 1 600); do
+    if grep -q "services ready" "$WORK/services.log"; then break; fi
+    if ! kill -0 $SERVICES_PID 2>/dev/null; then echo "services exited:"; tail -30 "$WORK/services.log"; exit 1; fi
+    sleep 0.5
+  done
+  PG_DIR="$WORK/data/services/pg"
+  EXTERNAL=(QINGFENG_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/qingfeng"
+    QINGFENG_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT")
+else
+  EXTERNAL=()
+fi
+
+env -u QINGFENG_POSTGRES_URL -u QINGFENG_KAFKA_BOOTSTRAP_SERVERS "${EXTERNAL[@]}" \
   QINGFENG_DATA_DIR="$WORK/data" QINGFENG_ROLES=api,scheduler QINGFENG_HTTP_HOST=127.0.0.1 \
   QINGFENG_HTTP_PORT="$HTTP_PORT" QINGFENG_POSTGRES_EMBEDDED_PORT="$PG_PORT" \
   QINGFENG_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" QINGFENG_ADMIN_TOKEN="$TOKEN" \
   java "$HEAP" $SERVER_OPTS -jar "$JAR" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK/data"' EXIT
 
 for _ in $(seq 1 600); do
   if curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready"; then break; fi
@@ -43,8 +68,8 @@ for _ in $(seq 1 600); do
 done
 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready" || { echo "server not ready"; tail -30 "$WORK/server.log"; exit 1; }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); server $HEAP $JAR"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); server $HEAP $JAR; services $SERVICES; warm-up ${WARMUP:-0}"
 java -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.ExpandBench \
-  "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$TOKEN" "$CONTACTS" "$SERVER" "$WORK/data/pg"
+  "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$TOKEN" "$CONTACTS" "$SERVER" "$PG_DIR" $SERVICES_PID
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E "Expander|OutOfMemory" "$WORK/server.log" | tail -5 || true
