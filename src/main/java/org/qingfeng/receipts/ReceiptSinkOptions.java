@@ -8,6 +8,11 @@ public final class ReceiptSinkOptions {
   public String groupId = "qingfeng-receipts";
   public int batchSize = 2000;
   public long batchLingerMs = 200;
+  /**
+   * Batches applied at once, each in its own transaction on its own connection (1: one after the
+   * other). Offsets are still committed in batch order, each only after its batch committed.
+   */
+  public int batchesInFlight = 2;
   public long unmatchedAfterMs = 60 * 60_000L;
   public long unknownAfterMs = 48 * 3_600_000L;
   public long sweepIntervalMs = 60_000;

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * batch-linger-ms, one transaction per batch, offsets committed only after it committed.
  *
  * <p>The consumer is polled all the time (so it stays in its group even while Postgres is down);
- * the next batch is read while one is applied, and when two full batches are waiting the partitions
+ * up to batches-in-flight batches are applied at once (see {@link #process}) and the next one is
+ * read meanwhile, and when two full batches are waiting the partitions
  * are paused in Kafka and resumed once a batch is committed. Offsets go to Kafka after the batch's
  * transaction committed, but the next batch does not wait for them (commits are serial, coalesced
  * while one is in flight). On a rebalance, records buffered for revoked partitions are discarded and the batch in
@@ -56,7 +57,10 @@ public final class ReceiptSinkVerticle extends VerticleBase {
   private DeadLetters deadLetters;
   private ReceiptSweeper sweeper;
   private long firstBufferedAt; // System.nanoTime() of the oldest buffered record
-  private boolean flushing;
+  /** Batches taken from the buffer whose offsets are not yet handed to {@link #applied} (or dropped). */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** Completes when every batch taken so far is applied and its offsets noted: the next one chains on it. */
+  private Future<Void> allApplied = Future.succeededFuture();
   private boolean paused;
   private boolean sweeping;
   private volatile boolean stopping;
@@ -111,7 +115,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(lagTimer);
     Future<Void> idle = Future.succeededFuture();
-    if (flushing) {
+    if (!inFlight.isEmpty()) {
       drained = Promise.promise();
       idle = drained.future().timeout(10, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
     }
@@ -153,7 +157,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
   }
 
   private void maybeFlush() {
-    if (flushing || stopping || buffer.isEmpty()) {
+    if (inFlight.size() >= Math.max(1, options.batchesInFlight) || stopping || buffer.isEmpty()) {
       return;
     }
     if (buffer.size() < options.batchSize && (System.nanoTime() - firstBufferedAt) / 1_000_000 < options.batchLingerMs) {
@@ -164,13 +168,12 @@ public final class ReceiptSinkVerticle extends VerticleBase {
       batch.add(buffer.poll());
     }
     firstBufferedAt = System.nanoTime();
-    flushing = true;
     process(batch).onComplete(ar -> {
-      flushing = false;
+      inFlight.poll();
       if (ar.failed() && !stopping) {
         log.warn("receipt batch of {} not committed: {}", batch.size(), ar.cause().toString());
       }
-      if (drained != null) {
+      if (drained != null && inFlight.isEmpty()) {
         drained.tryComplete();
       }
       if (paused && buffer.size() < maxBuffered() && !stopping) {
@@ -186,27 +189,61 @@ public final class ReceiptSinkVerticle extends VerticleBase {
     return 2 * options.batchSize;
   }
 
+  /**
+   * Applies a batch, in its own transaction, while the batches before it may still be applying or
+   * committing (up to {@code batchesInFlight}): the commit's fsync and the client's round trips of
+   * one batch overlap the next one's statements. Batches touching the same messages are serialised
+   * by the messages' locks in Postgres; the few whose receipts and submit results meet only by SMSC
+   * id wait here for the earlier batch ({@link BatchFootprint}). Offsets are noted strictly in
+   * batch order, each only once this batch and every earlier one committed.
+   */
   private Future<Void> process(List<KafkaConsumerRecord<String, String>> batch) {
     List<ResilientApplier.Item> items = new ArrayList<>(batch.size());
     List<ResilientApplier.Poison> invalid = new ArrayList<>();
+    List<org.qingfeng.sms.events.SmsEvent> events = new ArrayList<>(batch.size());
     for (KafkaConsumerRecord<String, String> r : batch) {
       EventDecoder.Decoded d = EventDecoder.decode(r.value());
       if (d.ok()) {
         items.add(new ResilientApplier.Item(r, d.event()));
+        events.add(d.event());
       } else {
         invalid.add(new ResilientApplier.Poison(r, d.reason()));
       }
     }
-    return applier.apply(items)
+    BatchFootprint footprint = new BatchFootprint(events);
+    List<Future<Void>> before = new ArrayList<>();
+    for (InFlight f : inFlight) {
+      if (f.footprint().conflictsWith(footprint)) {
+        before.add(f.stored());
+      }
+    }
+    // An earlier batch's failure (only when stopping) is reported by that batch; this one only waits.
+    Future<Void> mayStart = before.isEmpty() ? Future.succeededFuture()
+        : Future.join(before).transform(ar -> Future.<Void>succeededFuture());
+    Future<Void> stored = mayStart.compose(v -> applier.apply(items))
         .compose(poison -> {
           List<ResilientApplier.Poison> all = new ArrayList<>(invalid);
           all.addAll(poison);
           return deadLetters.sendAll(all);
-        })
-        .map(v -> {
-          applied(batch);
-          return null;
         });
+    inFlight.add(new InFlight(footprint, stored));
+    Future<Void> earlier = allApplied;
+    Future<Void> done = stored.transform(ar -> earlier.transform(e -> {
+      if (ar.failed()) {
+        return Future.<Void>failedFuture(ar.cause());
+      }
+      if (e.failed()) {
+        return Future.<Void>failedFuture(e.cause());
+      }
+      applied(batch);
+      return Future.<Void>succeededFuture();
+    }));
+    allApplied = done;
+    return done;
+  }
+
+  /** A batch taken from the buffer: what it touches, and when it is applied and its dead letters sent. */
+  private record InFlight(BatchFootprint footprint, Future<Void> stored) {
   }
 
   /**
