@@ -2,6 +2,9 @@
 # SMPP connector benchmark (issue 3): connector -> in-process SMSC simulator and the raw jSMPP
 # client -> the same simulator, in one run, loopback, receipts on, window 50, no throttle.
 # Usage: scripts/bench/smpp.sh [seconds-per-phase, default 60]
+# Both clients first run unmeasured for min(10, s/6) s each (JIT warm-up of the code they share);
+# SMPP_BENCH_PREWARM=0 skips that (the method before 2026-12-06), SMPP_BENCH_PREWARM=n sets it;
+# SMPP_BENCH_RAW_FIRST=1 measures the raw client first.
 # Profiling: SMPP_BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=target/smpp.jfr,settings=profile"
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -58,7 +58,10 @@ import java.util.concurrent.atomic.LongAdder;
  * publisher that writes each event's JSON as the Kafka publisher does, and counts it (Kafka is
  * measured separately, see BENCHMARKS.md).
  *
- * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase.
+ * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase,
+ * and before both an unmeasured run of each client for as long ({@code SMPP_BENCH_PREWARM}
+ * seconds; 0 for none, the methodology before 2026-12-06). {@code SMPP_BENCH_RAW_FIRST=1}
+ * measures the raw client first.
  */
 public final class SmppBench {
     private static final int WINDOW = 50;
@@ -76,17 +79,37 @@ public final class SmppBench {
         System.out.printf("SMPP bench: %d s per phase after %d s warm-up, window %d, receipts on, no throttle, %d cores%n",
                 seconds, warmup, WINDOW, Runtime.getRuntime().availableProcessors());
         CountingPublisher.warmUp();
-        double connector;
-        try (SmscSimulator smsc = simulator()) {
-            connector = connector(smsc, warmup, seconds);
-            System.out.printf("(a) Qingfeng connector -> simulator: %.0f parts/s%n", connector);
-            printSimulator(smsc);
+        // The phases share most of their code (jSMPP, the simulator): measured first in a fresh JVM,
+        // the connector paid the JIT compilation of all of it (C2 threads took ~0.4 of a core in
+        // its 20 s phase, ~0.15 in the raw one). An unmeasured run of both clients first evens that.
+        int prewarm = Integer.parseInt(System.getenv().getOrDefault("SMPP_BENCH_PREWARM", String.valueOf(warmup)));
+        boolean rawFirst = "1".equals(System.getenv("SMPP_BENCH_RAW_FIRST"));
+        if (prewarm > 0) {
+            System.out.printf("pre-warm (not measured): %d s of each client, each against a fresh simulator "
+                    + "(SMPP_BENCH_PREWARM=0 skips it)%n", prewarm);
+            try (SmscSimulator smsc = simulator()) {
+                connector(smsc, prewarm, 0);
+            }
+            try (SmscSimulator smsc = simulator()) {
+                raw(smsc, prewarm, 0);
+            }
         }
-        double raw;
-        try (SmscSimulator smsc = simulator()) {
-            raw = raw(smsc, warmup, seconds);
-            System.out.printf("(b) raw jSMPP client (50 threads, sync) -> simulator: %.0f parts/s%n", raw);
-            printSimulator(smsc);
+        double connector = 0;
+        double raw = 0;
+        for (int phase = 0; phase < 2; phase++) {
+            if ((phase == 0) != rawFirst) {
+                try (SmscSimulator smsc = simulator()) {
+                    connector = connector(smsc, warmup, seconds);
+                    System.out.printf("(a) Qingfeng connector -> simulator: %.0f parts/s%n", connector);
+                    printSimulator(smsc);
+                }
+            } else {
+                try (SmscSimulator smsc = simulator()) {
+                    raw = raw(smsc, warmup, seconds);
+                    System.out.printf("(b) raw jSMPP client (50 threads, sync) -> simulator: %.0f parts/s%n", raw);
+                    printSimulator(smsc);
+                }
+            }
         }
         System.out.printf("ratio connector / raw = %.2f (target >= 0.80; connector target >= 5000 parts/s)%n",
                 connector / raw);
@@ -220,6 +243,9 @@ public final class SmppBench {
     /** Parts accepted by the SMSC per second over {@code seconds}, after {@code warmup}. */
     private static double measure(SmscSimulator smsc, int warmup, int seconds) throws InterruptedException {
         Thread.sleep(warmup * 1000L);
+        if (seconds == 0) {
+            return 0; // a pre-warm run
+        }
         long startParts = smsc.ledger().submits();
         long startReceipts = smsc.summary().receiptsSent;
         long startCpu = processCpuNanos();
