@@ -5,7 +5,6 @@ import static org.qingfeng.bench.BenchSupport.post;
 import static org.qingfeng.bench.BenchSupport.token;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -15,8 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,16 +111,8 @@ public final class EndToEndBench {
     System.exit(exit);
   }
 
-  /** Creates, submits and approves a campaign to the contacts tagged {@code tag}, due in 2 s; returns its id. */
   private static long approve(String base, String operator, String approver, String tag) throws Exception {
-    String sendAt = OffsetDateTime.now(ZoneOffset.ofHours(8)).plusSeconds(2).toString();
-    JsonObject body = new JsonObject().put("name", "国庆廉洁提醒 " + tag).put("signature", "【余庆县纪委】")
-        .put("text", "清风送节，廉洁过节。请勿收受礼品礼金。").put("send_at", sendAt).put("max_rate", 10_000)
-        .put("audience", new JsonObject().put("tags_any", new JsonArray().add(tag)));
-    long id = post(base + "/api/v1/campaigns", operator, body.encode()).getLong("id");
-    post(base + "/api/v1/campaigns/" + id + "/submit", operator, "{}");
-    post(base + "/api/v1/campaigns/" + id + "/approve", approver, "{}");
-    return id;
+    return BenchSupport.approveCampaign(base, operator, approver, "国庆廉洁提醒", tag);
   }
 
   private static Map<String, Long> cpu(Map<String, List<ProcessHandle>> procs) {

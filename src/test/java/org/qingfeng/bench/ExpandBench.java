@@ -5,14 +5,10 @@ import static org.qingfeng.bench.BenchSupport.post;
 import static org.qingfeng.bench.BenchSupport.token;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -79,13 +75,7 @@ public final class ExpandBench {
     long pgCpu0 = CpuTicks.millis(postgres);
     long servicesCpu0 = CpuTicks.millis(services);
     Map<String, Long> threads0 = args.length > 6 ? CpuTicks.byThread(Long.parseLong(args[5])) : Map.of();
-    String sendAt = OffsetDateTime.now(ZoneOffset.ofHours(8)).plusSeconds(2).toString();
-    JsonObject body = new JsonObject().put("name", "春节廉洁短信 " + tag).put("signature", "【余庆县纪委】")
-        .put("text", "清风送节，廉洁过节。请勿收受礼品礼金。").put("send_at", sendAt).put("max_rate", 10_000)
-        .put("audience", new JsonObject().put("tags_any", new JsonArray().add(tag)));
-    long id = post(base + "/api/v1/campaigns", operator, body.encode()).getLong("id");
-    post(base + "/api/v1/campaigns/" + id + "/submit", operator, "{}");
-    post(base + "/api/v1/campaigns/" + id + "/approve", approver, "{}");
+    long id = BenchSupport.approveCampaign(base, operator, approver, "春节廉洁短信", tag);
 
     Row done = awaitExpanded(pool, id, Duration.ofMinutes(30));
     long serverCpu = CpuTicks.millis(server) - serverCpu0;
