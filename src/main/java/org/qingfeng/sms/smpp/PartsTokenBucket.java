@@ -97,7 +97,11 @@ public final class PartsTokenBucket {
         lastRecoveryStep = now;
         if (rate <= 0) {
             // Unlimited channel: start from what it was actually doing, and come back to unlimited later.
-            double observed = Math.max(MIN_RATE * 2, lastMeasuredRate);
+            // The last estimate can be missing or stale: a burst after an idle spell is throttled
+            // before its first 100 ms are measured, and halving "nothing measured" set the channel to
+            // one part per second (a 1,000-part test then ran for a minute). The burst's own rate
+            // so far counts too.
+            double observed = Math.max(MIN_RATE * 2, Math.max(lastMeasuredRate, currentWindowRate(now)));
             rate = Math.max(MIN_RATE, observed / 2);
             recoveryTarget = observed * 2;
         } else {
@@ -142,6 +146,12 @@ public final class PartsTokenBucket {
                 recoveryTarget = 0;
             }
         }
+    }
+
+    /** Parts reserved since the measuring window began, per second (at least 10 ms of it counted). */
+    private double currentWindowRate(long now) {
+        long elapsed = Math.max(now - measureStart, NANOS_PER_SECOND / 100);
+        return measuredParts * (double) NANOS_PER_SECOND / elapsed;
     }
 
     /** Tracks the granted rate over roughly the last second, for slowing down an unlimited channel. */

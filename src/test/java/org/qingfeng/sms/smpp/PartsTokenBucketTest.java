@@ -51,6 +51,22 @@ class PartsTokenBucketTest {
     }
 
     @Test
+    void anUnlimitedChannelThrottledEarlyInABurstAfterIdlingHalvesTheBurstsRateNotNothing() {
+        PartsTokenBucket bucket = new PartsTokenBucket(0, clock::get);
+        clock.addAndGet(5 * SECOND); // bound, then idle: the first reservation ends a near-empty window
+        bucket.reserve(1);
+        clock.addAndGet(SECOND / 50);
+        for (int i = 0; i < 299; i++) {
+            bucket.reserve(1);
+        }
+        long sent = clock.get();
+        clock.addAndGet(SECOND / 100);
+        bucket.throttled(sent);
+        // 299 parts in 30 ms is ~10,000 parts/s; half of that, not the floor of 1 part/s.
+        assertThat(bucket.currentRate()).isBetween(2_000.0, 10_000.0);
+    }
+
+    @Test
     void throttledHalvesTheRateOncePerBurstOfRefusalsAndRecovers() {
         PartsTokenBucket bucket = new PartsTokenBucket(400, clock::get);
         long sentEarly = clock.get();
