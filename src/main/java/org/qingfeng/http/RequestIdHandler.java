@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.HexFormat;
 
 /** Gives every request an id (kept from X-Request-Id when sane), echoed on the response and logged. */
 public final class RequestIdHandler implements Handler<RoutingContext> {
@@ -25,24 +24,18 @@ public final class RequestIdHandler implements Handler<RoutingContext> {
 
   /** The caller's X-Request-Id when sane, else a new one. */
   public static String idFor(HttpServerRequest request) {
-    String incoming = request.getHeader(HEADER);
-    return incoming != null && SANE.matcher(incoming).matches() ? incoming : newId();
+    return idHeaderFor(request).toString();
   }
 
   private static final java.util.regex.Pattern SANE = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{8,128}");
 
-  /** 96 random bits: unique enough to find a request in the logs; not a secret, so no SecureRandom (a lock and a syscall). */
-  private static String newId() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextInt());
-  }
-
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
-   * The same id as {@link #idFor} (the caller's when sane, else 24 new hex digits), as a header
-   * value for paths answered before the router: a new id is written straight into ASCII bytes,
-   * which the response copies as they are instead of checking and encoding a String.
+   * The caller's id when sane, else 96 random bits as 24 hex digits (unique enough to find a
+   * request in the logs; not a secret, so no SecureRandom, a lock and a syscall). A new id is
+   * written straight into ASCII bytes: paths answered before the router put it on the response
+   * as it is, without checking and encoding a String.
    */
   public static CharSequence idHeaderFor(HttpServerRequest request) {
     String incoming = request.getHeader(HEADER_NAME);

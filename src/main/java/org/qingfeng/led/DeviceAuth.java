@@ -84,26 +84,8 @@ public final class DeviceAuth {
     return s;
   }
 
-  /** The id before the dot as Long.parseLong reads it, or -1 when it is not one (or not positive). */
+  /** The id before the dot, or -1 when it is not a number (parsed in place: no substring per poll). */
   private static long screenId(String h, int from, int dot) {
-    if (dot <= from) {
-      return -1;
-    }
-    if (dot - from <= 18) {
-      long id = 0;
-      for (int i = from; i < dot; i++) {
-        char c = h.charAt(i);
-        if (c < '0' || c > '9') {
-          return slowScreenId(h, from, dot);
-        }
-        id = id * 10 + (c - '0');
-      }
-      return id;
-    }
-    return slowScreenId(h, from, dot);
-  }
-
-  private static long slowScreenId(String h, int from, int dot) {
     try {
       return Long.parseLong(h, from, dot, 10);
     } catch (NumberFormatException e) {
