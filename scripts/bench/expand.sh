@@ -25,7 +25,8 @@ if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/Ex
   mvn -B -q -DskipTests package
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/bench/lib.sh
+source scripts/bench/lib.sh
 HTTP_PORT=$(free_port); PG_PORT=$(free_port); KAFKA_PORT=$(free_port)
 TOKEN="qf_bench-admin-token-$(date +%s)"
 WORK=$(mktemp -d /tmp/qingfeng-bench-expand.XXXXXX)
@@ -42,11 +43,7 @@ if [[ "$SERVICES" == separate ]]; then
   java "$HEAP" -jar "$JAR" services --data-dir "$WORK/data/services" --pg-port "$PG_PORT" --kafka-port "$KAFKA_PORT" \
     >"$WORK/services.log" 2>&1 &
   SERVICES_PID=$!
-  for _ in $(seq 1 600); do
-    if grep -q "services ready" "$WORK/services.log"; then break; fi
-    if ! kill -0 $SERVICES_PID 2>/dev/null; then echo "services exited:"; tail -30 "$WORK/services.log"; exit 1; fi
-    sleep 0.5
-  done
+  wait_for_line "$WORK/services.log" '^# services ready' "$SERVICES_PID" services
   PG_DIR="$WORK/data/services/pg"
   EXTERNAL=(QINGFENG_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/qingfeng"
     QINGFENG_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT")
@@ -61,12 +58,7 @@ env -u QINGFENG_POSTGRES_URL -u QINGFENG_KAFKA_BOOTSTRAP_SERVERS "${EXTERNAL[@]}
   java "$HEAP" $SERVER_OPTS -jar "$JAR" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
 
-for _ in $(seq 1 600); do
-  if curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready"; then break; fi
-  if ! kill -0 $SERVER 2>/dev/null; then echo "server exited:"; tail -30 "$WORK/server.log"; exit 1; fi
-  sleep 0.5
-done
-curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/health/ready" || { echo "server not ready"; tail -30 "$WORK/server.log"; exit 1; }
+wait_ready "http://127.0.0.1:$HTTP_PORT/health/ready" "$SERVER" "$WORK/server.log"
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); server $HEAP $JAR; services $SERVICES; warm-up ${WARMUP:-0}"
 java -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.ExpandBench \
