@@ -128,15 +128,36 @@ public final class LedgerStore {
       }
     }
     // A retry of a campaign that was cancelled or expired meanwhile closes with its campaign instead.
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN u.status = 'queued' "
+    // Only outcomes that put a message back or count on the campaign lock its row (see lockCampaigns);
+    // plain submitted/failed results, the hot path, take no campaign lock.
+    Long[] lockFirst = outcomes.stream().filter(o -> o.unknown || "queued".equals(o.status))
+        .map(o -> o.campaignId).distinct().toArray(Long[]::new);
+    return pool.withTransaction(conn -> (lockFirst.length == 0 ? Future.<Void>succeededFuture()
+            : lockCampaigns(conn, "SELECT unnest($1::bigint[])", Tuple.of((Object) lockFirst)))
+        .compose(locked -> conn.preparedQuery(
+            "UPDATE message m SET status = CASE WHEN u.status = 'queued' "
             + "AND c.status IN ('cancelled', 'expired') THEN c.status ELSE u.status END, "
             + "smsc_ids = CASE WHEN u.smsc = '' THEN m.smsc_ids ELSE string_to_array(u.smsc, ',') END, error = u.error, "
             + "submitted_at = CASE WHEN u.status = 'submitted' THEN $6 ELSE m.submitted_at END, updated_at = $6, "
             + "outcome_unknown = m.outcome_unknown + u.unknown "
             + "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[]) AS u(id, status, smsc, error, unknown), "
             + "campaign c WHERE m.id = u.id AND c.id = m.campaign_id AND m.status IN ('submitting', 'queued')")
-        .execute(Tuple.of(ids, status, smsc, errors, unknown, Campaign.odt(now)))
+        .execute(Tuple.of(ids, status, smsc, errors, unknown, Campaign.odt(now))))
         .compose(v -> addOutcomeUnknown(conn, unknownByCampaign)));
+  }
+
+  /**
+   * Locks the campaigns' rows, in id order, before a statement that may put a message back to
+   * queued: a cancel or expiry that is committing waits for this transaction or this transaction
+   * for it. Without it the statement can read the campaign as running from a snapshot taken while
+   * the close was committing, after the close's closeQueued had passed the message (still
+   * submitting then), and leave it queued in a closed campaign for good. NO KEY UPDATE rather than
+   * SHARE: two transactions of one campaign queue up instead of deadlocking when both go on to
+   * update its row (requeue flag, outcome-unknown count).
+   */
+  private static Future<Void> lockCampaigns(SqlClient conn, String campaignIdsQuery, Tuple args) {
+    return conn.preparedQuery("SELECT c.id FROM campaign c WHERE c.id IN (" + campaignIdsQuery + ") "
+        + "ORDER BY c.id FOR NO KEY UPDATE OF c").execute(args).mapEmpty();
   }
 
   private static Future<Void> addOutcomeUnknown(SqlClient conn, Map<Long, Integer> byCampaign) {
@@ -156,14 +177,8 @@ public final class LedgerStore {
    * retry the same records itself does not.
    */
   public Future<Void> release(Long[] ids, Instant now, boolean flagRequeue) {
-    // The campaigns' rows are locked first, in id order: a cancel or expiry that is committing
-    // waits for this release or this release for it, so a message is never put back to queued
-    // after its campaign closed its queued ones (it would stay queued in a closed campaign for
-    // good). NO KEY UPDATE rather than SHARE: two releases of one campaign queue up instead of
-    // deadlocking when both go on to set its requeue flag.
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT c.id FROM campaign c WHERE c.id IN "
-            + "(SELECT m.campaign_id FROM message m WHERE m.id = ANY($1)) ORDER BY c.id FOR NO KEY UPDATE OF c")
-        .execute(Tuple.of((Object) ids))
+    return pool.withTransaction(conn -> lockCampaigns(conn, "SELECT m.campaign_id FROM message m WHERE m.id = ANY($1)",
+            Tuple.of((Object) ids))
         .compose(locked -> conn.preparedQuery("UPDATE message m SET status = CASE WHEN c.status IN "
             + "('cancelled', 'expired') THEN c.status ELSE 'queued' END, attempts = m.attempts - 1, updated_at = $2 "
             + "FROM campaign c WHERE c.id = m.campaign_id AND m.id = ANY($1) AND m.status = 'submitting' RETURNING m.campaign_id")
@@ -187,7 +202,10 @@ public final class LedgerStore {
    * instead of flagging the campaign for a pass over all its queued messages.
    */
   public Future<Swept> sweepStuck(Duration timeout, Instant now, boolean requeue) {
-    return pool.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 AND c.status IN ('running', 'paused') "
+    double seconds = timeout.toSeconds();
+    return pool.withTransaction(conn -> lockCampaigns(conn, "SELECT m.campaign_id FROM message m "
+            + "WHERE m.status = 'submitting' AND m.leased_at < now() - make_interval(secs => $1)", Tuple.of(seconds))
+        .compose(locked -> conn.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 AND c.status IN ('running', 'paused') "
             + "THEN 'queued' ELSE 'failed' END, error = CASE WHEN $3 AND c.status IN ('running', 'paused') THEN m.error "
             + "ELSE 'outcome unknown: the sender stopped during submit' END, outcome_unknown = m.outcome_unknown + 1, "
             + "updated_at = $2 FROM campaign c WHERE c.id = m.campaign_id AND m.status = 'submitting' "
@@ -196,7 +214,7 @@ public final class LedgerStore {
             + "agg AS (SELECT campaign_id, count(*)::int AS n FROM stuck GROUP BY campaign_id), "
             + "counted AS (UPDATE campaign c SET outcome_unknown = c.outcome_unknown + agg.n FROM agg WHERE c.id = agg.campaign_id) "
             + "SELECT id, campaign_id, produce FROM stuck")
-        .execute(Tuple.of((double) timeout.toSeconds(), Campaign.odt(now), requeue))
+        .execute(Tuple.of(seconds, Campaign.odt(now), requeue))))
         .map(rows -> {
           Swept out = new Swept();
           rows.forEach(r -> {
