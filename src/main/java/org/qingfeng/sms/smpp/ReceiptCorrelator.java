@@ -3,10 +3,7 @@ package org.qingfeng.sms.smpp;
 import org.qingfeng.sms.events.SmsEvent;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,12 +31,10 @@ final class ReceiptCorrelator {
     }
 
     private final LongSupplier clockMillis;
-    private final int maxEntries;
-    private final int maxParked;
     private final long submittedTtlMs;
     private final long parkedTtlMs;
-    private final LinkedHashMap<String, Submitted> submitted = new LinkedHashMap<>();
-    private final LinkedHashMap<String, List<Parked>> parked = new LinkedHashMap<>();
+    private final GenerationalMap<Submitted> submitted;
+    private final GenerationalMap<List<Parked>> parked;
 
     ReceiptCorrelator(LongSupplier clockMillis, int maxEntries, long submittedTtlMs, long parkedTtlMs) {
         this(clockMillis, maxEntries, maxEntries, submittedTtlMs, parkedTtlMs);
@@ -47,10 +42,11 @@ final class ReceiptCorrelator {
 
     ReceiptCorrelator(LongSupplier clockMillis, int maxEntries, int maxParked, long submittedTtlMs, long parkedTtlMs) {
         this.clockMillis = clockMillis;
-        this.maxEntries = maxEntries;
-        this.maxParked = maxParked;
         this.submittedTtlMs = submittedTtlMs;
         this.parkedTtlMs = parkedTtlMs;
+        long now = clockMillis.getAsLong();
+        this.submitted = new GenerationalMap<>(maxEntries, submittedTtlMs, now);
+        this.parked = new GenerationalMap<>(maxParked, parkedTtlMs, now);
     }
 
     /**
@@ -60,16 +56,18 @@ final class ReceiptCorrelator {
      */
     synchronized List<SmsEvent> submitted(String smscId, String messageId, int partIndex, int partTotal, long submittedAt) {
         long now = clockMillis.getAsLong();
-        submitted.put(smscId, new Submitted(messageId, partIndex, partTotal, submittedAt, now));
-        evict(submitted, maxEntries, now, submittedTtlMs, s -> s.storedAt);
+        Submitted known = new Submitted(messageId, partIndex, partTotal, submittedAt, now);
+        submitted.put(smscId, known, now);
         List<Parked> early = parked.remove(smscId);
         if (early == null) {
             return List.of();
         }
         List<SmsEvent> enriched = new ArrayList<>(early.size());
         for (Parked p : early) {
-            fill(p.receipt, submitted.get(smscId));
-            enriched.add(p.receipt);
+            if (now - p.storedAt <= parkedTtlMs) {
+                fill(p.receipt, known);
+                enriched.add(p.receipt);
+            }
         }
         return enriched;
     }
@@ -79,14 +77,18 @@ final class ReceiptCorrelator {
      * A final receipt ({@code last}) forgets the entry; an intermediate one (ENROUTE) keeps it.
      */
     synchronized SmsEvent match(SmsEvent receipt, boolean last) {
+        long now = clockMillis.getAsLong();
         Submitted known = last ? submitted.remove(receipt.smscId) : submitted.get(receipt.smscId);
-        if (known != null) {
+        if (known != null && now - known.storedAt <= submittedTtlMs) {
             fill(receipt, known);
             return receipt;
         }
-        long now = clockMillis.getAsLong();
-        parked.computeIfAbsent(receipt.smscId, k -> new ArrayList<>(1)).add(new Parked(copy(receipt), now));
-        evict(parked, maxParked, now, parkedTtlMs, list -> list.get(0).storedAt);
+        List<Parked> waiting = parked.get(receipt.smscId);
+        if (waiting == null) {
+            waiting = new ArrayList<>(1);
+            parked.put(receipt.smscId, waiting, now);
+        }
+        waiting.add(new Parked(copy(receipt), now));
         return receipt;
     }
 
@@ -104,19 +106,6 @@ final class ReceiptCorrelator {
         receipt.partTotal = known.partTotal;
         if (receipt.submittedAt == null) {
             receipt.submittedAt = known.submittedAt;
-        }
-    }
-
-    private static <V> void evict(LinkedHashMap<String, V> map, int max, long now, long ttl,
-                                  java.util.function.ToLongFunction<V> storedAt) {
-        Iterator<Map.Entry<String, V>> oldestFirst = map.entrySet().iterator();
-        while (oldestFirst.hasNext()) {
-            Map.Entry<String, V> eldest = oldestFirst.next();
-            if (map.size() > max || now - storedAt.applyAsLong(eldest.getValue()) > ttl) {
-                oldestFirst.remove();
-            } else {
-                break;
-            }
         }
     }
 

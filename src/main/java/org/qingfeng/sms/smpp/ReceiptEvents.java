@@ -22,6 +22,7 @@ import java.util.List;
  */
 final class ReceiptEvents {
     private static final Logger log = LoggerFactory.getLogger(ReceiptEvents.class);
+    /** At most this many correlation entries, at least the latest half (see GenerationalMap). */
     private static final int CORRELATION_ENTRIES = 200_000;
     /** Early receipts wait for a submit that is outstanding, at most the window's worth (see ReceiptCorrelator). */
     private static final int PARKED_ENTRIES = 16_384;

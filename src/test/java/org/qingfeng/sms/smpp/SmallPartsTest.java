@@ -95,6 +95,25 @@ class SmallPartsTest {
     }
 
     @Test
+    void generationalMapKeepsAtMostItsBoundAndAtLeastTheLatestHalf() {
+        GenerationalMap<Integer> map = new GenerationalMap<>(100, 60_000, 0);
+        for (int i = 0; i < 1_000; i++) {
+            map.put("k" + i, i, 0);
+            assertThat(map.size()).isLessThanOrEqualTo(100);
+        }
+        for (int i = 950; i < 1_000; i++) {
+            assertThat(map.get("k" + i)).isEqualTo(i);
+        }
+        assertThat(map.get("k0")).isNull();
+        assertThat(map.remove("k999")).isEqualTo(999);
+        assertThat(map.get("k999")).isNull();
+        // Past twice its half-span nothing old is kept.
+        map.put("late", -1, 61_000);
+        assertThat(map.size()).isEqualTo(1);
+        assertThat(map.get("k998")).isNull();
+    }
+
+    @Test
     void parkedReceiptsHaveTheirOwnSmallerBound() {
         AtomicLong now = new AtomicLong(1_000);
         ReceiptCorrelator correlator = new ReceiptCorrelator(now::get, 100, 2, 60_000, 60_000);
