@@ -4,7 +4,9 @@
 # Usage: scripts/bench/smpp.sh [seconds-per-phase, default 60]
 # Both clients first run unmeasured for min(10, s/6) s each (JIT warm-up of the code they share);
 # SMPP_BENCH_PREWARM=0 skips that (the method before 2026-12-06), SMPP_BENCH_PREWARM=n sets it;
-# SMPP_BENCH_RAW_FIRST=1 measures the raw client first.
+# SMPP_BENCH_RAW_FIRST=1 measures the raw client first. A full GC runs before each measured phase
+# (the previous phase's closed simulator is garbage: its ledger of every submit); SMPP_BENCH_GC=0 skips it.
+# Every 10 s each phase prints its rate, JVM CPU per part, GC time and heap for that interval too.
 # Profiling: SMPP_BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=target/smpp.jfr,settings=profile"
 set -euo pipefail
 cd "$(dirname "$0")/../.."

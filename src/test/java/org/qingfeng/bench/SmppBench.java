@@ -61,7 +61,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase,
  * and before both an unmeasured run of each client for as long ({@code SMPP_BENCH_PREWARM}
  * seconds; 0 for none, the methodology before 2026-12-06). {@code SMPP_BENCH_RAW_FIRST=1}
- * measures the raw client first.
+ * measures the raw client first. {@code SMPP_BENCH_GC=0} skips the full GC before each measured phase.
  */
 public final class SmppBench {
     private static final int WINDOW = 50;
@@ -96,7 +96,11 @@ public final class SmppBench {
         }
         double connector = 0;
         double raw = 0;
+        boolean gcBetween = !"0".equals(System.getenv("SMPP_BENCH_GC"));
         for (int phase = 0; phase < 2; phase++) {
+            if (gcBetween) {
+                collectBetweenPhases();
+            }
             if ((phase == 0) != rawFirst) {
                 try (SmscSimulator smsc = simulator()) {
                     connector = connector(smsc, warmup, seconds);
@@ -114,6 +118,19 @@ public final class SmppBench {
         System.out.printf("ratio connector / raw = %.2f (target >= 0.80; connector target >= 5000 parts/s)%n",
                 connector / raw);
         System.exit(0);
+    }
+
+    /**
+     * A full collection before each measured phase (SMPP_BENCH_GC=0 skips it): each phase's
+     * simulator keeps every submit in its ledger (about a million entries a minute) and
+     * schedules every receipt; once it is closed that is old-generation garbage, and without
+     * this the next phase paid its marking and mixed collections, so whichever phase came
+     * second ran on a dirtier heap.
+     */
+    private static void collectBetweenPhases() {
+        System.gc();
+        System.gc();
+        System.out.printf("    (full GC before the phase: heap %d MB in use)%n", heapUsedMb());
     }
 
     /** The same settings for both phases. */
@@ -250,11 +267,26 @@ public final class SmppBench {
         long startReceipts = smsc.summary().receiptsSent;
         long startCpu = processCpuNanos();
         long start = System.nanoTime();
+        long lastParts = startParts;
+        long lastCpu = startCpu;
+        long lastGc = gcMillis();
+        long last = start;
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
             if (s % 10 == 0 || s == seconds) {
-                System.out.printf("    %3d s: %.0f parts/s so far%n", s,
-                        (smsc.ledger().submits() - startParts) / ((System.nanoTime() - start) / 1e9));
+                // Per interval too: a cumulative rate hides a phase that slows down as it goes.
+                long nowParts = smsc.ledger().submits();
+                long nowCpu = processCpuNanos();
+                long nowGc = gcMillis();
+                long now = System.nanoTime();
+                long intervalParts = Math.max(1, nowParts - lastParts);
+                System.out.printf("    %3d s: %.0f parts/s so far; last interval %.0f parts/s, %.0f us CPU/part, GC %d ms, heap %d MB%n",
+                        s, (nowParts - startParts) / ((now - start) / 1e9), (nowParts - lastParts) / ((now - last) / 1e9),
+                        (nowCpu - lastCpu) / 1e3 / intervalParts, nowGc - lastGc, heapUsedMb());
+                lastParts = nowParts;
+                lastCpu = nowCpu;
+                lastGc = nowGc;
+                last = now;
             }
         }
         long parts = smsc.ledger().submits() - startParts;
@@ -265,6 +297,18 @@ public final class SmppBench {
                 (processCpuNanos() - startCpu) / 1e3 / Math.max(1, parts), (processCpuNanos() - startCpu) / 1e9 / elapsed,
                 (smsc.summary().receiptsSent - startReceipts) / elapsed);
         return parts / elapsed;
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+
+    private static long heapUsedMb() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
     }
 
     private static long processCpuNanos() {

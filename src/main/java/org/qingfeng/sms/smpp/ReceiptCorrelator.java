@@ -3,10 +3,7 @@ package org.qingfeng.sms.smpp;
 import org.qingfeng.sms.events.SmsEvent;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +15,13 @@ import java.util.function.LongSupplier;
  * again with our id. Both copies share one event id, so the sink keeps one. Thread-safe (submit
  * loops record, jSMPP threads match; one lock makes "known or parked" and "record and take the
  * parked" exclusive, so an early receipt is never missed); both maps are bounded in size and age.
+ *
+ * <p>A final receipt takes its entry out: nothing more is expected for that id, and without
+ * this every accepted part stayed until the size bound pushed it out, so a blast held the bound
+ * (and old-generation garbage) from its first seconds on while live entries were a fraction of it.
+ * The parked map has its own, much smaller bound: a receipt can only come before its submit_sm_resp
+ * while that submit is outstanding (at most the window), so beyond that a parked receipt is one
+ * whose entry was already dropped and will never be claimed.
  */
 final class ReceiptCorrelator {
     private record Submitted(String messageId, int partIndex, int partTotal, long submittedAt, long storedAt) {
@@ -27,17 +31,22 @@ final class ReceiptCorrelator {
     }
 
     private final LongSupplier clockMillis;
-    private final int maxEntries;
     private final long submittedTtlMs;
     private final long parkedTtlMs;
-    private final LinkedHashMap<String, Submitted> submitted = new LinkedHashMap<>();
-    private final LinkedHashMap<String, List<Parked>> parked = new LinkedHashMap<>();
+    private final GenerationalMap<Submitted> submitted;
+    private final GenerationalMap<List<Parked>> parked;
 
     ReceiptCorrelator(LongSupplier clockMillis, int maxEntries, long submittedTtlMs, long parkedTtlMs) {
+        this(clockMillis, maxEntries, maxEntries, submittedTtlMs, parkedTtlMs);
+    }
+
+    ReceiptCorrelator(LongSupplier clockMillis, int maxEntries, int maxParked, long submittedTtlMs, long parkedTtlMs) {
         this.clockMillis = clockMillis;
-        this.maxEntries = maxEntries;
         this.submittedTtlMs = submittedTtlMs;
         this.parkedTtlMs = parkedTtlMs;
+        long now = clockMillis.getAsLong();
+        this.submitted = new GenerationalMap<>(maxEntries, submittedTtlMs, now);
+        this.parked = new GenerationalMap<>(maxParked, parkedTtlMs, now);
     }
 
     /**
@@ -47,35 +56,48 @@ final class ReceiptCorrelator {
      */
     synchronized List<SmsEvent> submitted(String smscId, String messageId, int partIndex, int partTotal, long submittedAt) {
         long now = clockMillis.getAsLong();
-        submitted.put(smscId, new Submitted(messageId, partIndex, partTotal, submittedAt, now));
-        evict(submitted, now, submittedTtlMs, s -> s.storedAt);
+        Submitted known = new Submitted(messageId, partIndex, partTotal, submittedAt, now);
+        submitted.put(smscId, known, now);
         List<Parked> early = parked.remove(smscId);
         if (early == null) {
             return List.of();
         }
         List<SmsEvent> enriched = new ArrayList<>(early.size());
         for (Parked p : early) {
-            fill(p.receipt, submitted.get(smscId));
-            enriched.add(p.receipt);
+            if (now - p.storedAt <= parkedTtlMs) {
+                fill(p.receipt, known);
+                enriched.add(p.receipt);
+            }
         }
         return enriched;
     }
 
-    /** Fills our message id into a receipt if its submit is known; otherwise parks a copy for later. */
-    synchronized SmsEvent match(SmsEvent receipt) {
-        Submitted known = submitted.get(receipt.smscId);
-        if (known != null) {
+    /**
+     * Fills our message id into a receipt if its submit is known; otherwise parks a copy for later.
+     * A final receipt ({@code last}) forgets the entry; an intermediate one (ENROUTE) keeps it.
+     */
+    synchronized SmsEvent match(SmsEvent receipt, boolean last) {
+        long now = clockMillis.getAsLong();
+        Submitted known = last ? submitted.remove(receipt.smscId) : submitted.get(receipt.smscId);
+        if (known != null && now - known.storedAt <= submittedTtlMs) {
             fill(receipt, known);
             return receipt;
         }
-        long now = clockMillis.getAsLong();
-        parked.computeIfAbsent(receipt.smscId, k -> new ArrayList<>(1)).add(new Parked(copy(receipt), now));
-        evict(parked, now, parkedTtlMs, list -> list.get(0).storedAt);
+        List<Parked> waiting = parked.get(receipt.smscId);
+        if (waiting == null) {
+            waiting = new ArrayList<>(1);
+            parked.put(receipt.smscId, waiting, now);
+        }
+        waiting.add(new Parked(copy(receipt), now));
         return receipt;
     }
 
     synchronized int parkedCount() {
         return parked.size();
+    }
+
+    synchronized int submittedCount() {
+        return submitted.size();
     }
 
     private static void fill(SmsEvent receipt, Submitted known) {
@@ -84,18 +106,6 @@ final class ReceiptCorrelator {
         receipt.partTotal = known.partTotal;
         if (receipt.submittedAt == null) {
             receipt.submittedAt = known.submittedAt;
-        }
-    }
-
-    private <V> void evict(LinkedHashMap<String, V> map, long now, long ttl, java.util.function.ToLongFunction<V> storedAt) {
-        Iterator<Map.Entry<String, V>> oldestFirst = map.entrySet().iterator();
-        while (oldestFirst.hasNext()) {
-            Map.Entry<String, V> eldest = oldestFirst.next();
-            if (map.size() > maxEntries || now - storedAt.applyAsLong(eldest.getValue()) > ttl) {
-                oldestFirst.remove();
-            } else {
-                break;
-            }
         }
     }
 

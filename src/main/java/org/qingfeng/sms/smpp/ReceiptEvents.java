@@ -22,7 +22,10 @@ import java.util.List;
  */
 final class ReceiptEvents {
     private static final Logger log = LoggerFactory.getLogger(ReceiptEvents.class);
+    /** At most this many correlation entries, at least the latest half (see GenerationalMap). */
     private static final int CORRELATION_ENTRIES = 200_000;
+    /** Early receipts wait for a submit that is outstanding, at most the window's worth (see ReceiptCorrelator). */
+    private static final int PARKED_ENTRIES = 16_384;
     private static final long CORRELATION_TTL_MS = 60 * 60_000L;
     private static final long PARKED_TTL_MS = 10 * 60_000L;
     private static final int STRIPE_BITS = 4;
@@ -45,7 +48,7 @@ final class ReceiptEvents {
         this.metrics = metrics;
         for (int i = 0; i < CORRELATOR_STRIPES; i++) {
             correlators[i] = new ReceiptCorrelator(System::currentTimeMillis, CORRELATION_ENTRIES / CORRELATOR_STRIPES,
-                    CORRELATION_TTL_MS, PARKED_TTL_MS);
+                    PARKED_ENTRIES / CORRELATOR_STRIPES, CORRELATION_TTL_MS, PARKED_TTL_MS);
         }
     }
 
@@ -122,7 +125,7 @@ final class ReceiptEvents {
         receipt.submittedAt = pdu.submittedAt;
         receipt.doneAt = pdu.doneAt;
         receipt.receivedAt = now;
-        return publisher.publishEvent(correlator(receipt.smscId).match(receipt));
+        return publisher.publishEvent(correlator(receipt.smscId).match(receipt, pdu.state.isFinal()));
     }
 
     private Future<Void> publishQuietly(SmsEvent event) {

@@ -70,7 +70,7 @@ class SmallPartsTest {
         AtomicLong now = new AtomicLong(1_000);
         ReceiptCorrelator correlator = new ReceiptCorrelator(now::get, 10, 60_000, 60_000);
         SmsEvent early = receipt("S1");
-        assertThat(correlator.match(early).messageId).isNull();
+        assertThat(correlator.match(early, true).messageId).isNull();
 
         List<SmsEvent> enriched = correlator.submitted("S1", "m-1", 2, 3, 900);
         assertThat(enriched).singleElement().satisfies(e -> {
@@ -78,8 +78,52 @@ class SmallPartsTest {
             assertThat(e.partIndex).isEqualTo(2);
             assertThat(e.eventId).isEqualTo(early.eventId);
         });
-        assertThat(correlator.match(receipt("S1")).messageId).isEqualTo("m-1");
+        assertThat(correlator.match(receipt("S1"), true).messageId).isEqualTo("m-1");
         assertThat(correlator.parkedCount()).isZero();
+    }
+
+    @Test
+    void aFinalReceiptFreesItsEntryAndAnIntermediateOneKeepsIt() {
+        AtomicLong now = new AtomicLong(1_000);
+        ReceiptCorrelator correlator = new ReceiptCorrelator(now::get, 10, 60_000, 60_000);
+        correlator.submitted("S1", "m-1", 1, 1, 900);
+        assertThat(correlator.match(receipt("S1"), false).messageId).isEqualTo("m-1"); // ENROUTE
+        assertThat(correlator.submittedCount()).isEqualTo(1);
+        assertThat(correlator.match(receipt("S1"), true).messageId).isEqualTo("m-1"); // DELIVRD
+        assertThat(correlator.submittedCount()).isZero();
+        assertThat(correlator.parkedCount()).isZero();
+    }
+
+    @Test
+    void generationalMapKeepsAtMostItsBoundAndAtLeastTheLatestHalf() {
+        GenerationalMap<Integer> map = new GenerationalMap<>(100, 60_000, 0);
+        for (int i = 0; i < 1_000; i++) {
+            map.put("k" + i, i, 0);
+            assertThat(map.size()).isLessThanOrEqualTo(100);
+        }
+        for (int i = 950; i < 1_000; i++) {
+            assertThat(map.get("k" + i)).isEqualTo(i);
+        }
+        assertThat(map.get("k0")).isNull();
+        assertThat(map.remove("k999")).isEqualTo(999);
+        assertThat(map.get("k999")).isNull();
+        // Past twice its half-span nothing old is kept.
+        map.put("late", -1, 61_000);
+        assertThat(map.size()).isEqualTo(1);
+        assertThat(map.get("k998")).isNull();
+    }
+
+    @Test
+    void parkedReceiptsHaveTheirOwnSmallerBound() {
+        AtomicLong now = new AtomicLong(1_000);
+        ReceiptCorrelator correlator = new ReceiptCorrelator(now::get, 100, 2, 60_000, 60_000);
+        correlator.match(receipt("A"), true);
+        correlator.match(receipt("B"), true);
+        correlator.match(receipt("C"), true);
+        assertThat(correlator.parkedCount()).isEqualTo(2);
+        assertThat(correlator.submitted("A", "m-a", 1, 1, 0)).isEmpty(); // the eldest was dropped
+        assertThat(correlator.submitted("C", "m-c", 1, 1, 0)).singleElement()
+                .satisfies(e -> assertThat(e.messageId).isEqualTo("m-c"));
     }
 
     @Test
@@ -89,10 +133,10 @@ class SmallPartsTest {
         correlator.submitted("A", "m-a", 1, 1, 0);
         correlator.submitted("B", "m-b", 1, 1, 0);
         correlator.submitted("C", "m-c", 1, 1, 0);
-        assertThat(correlator.match(receipt("A")).messageId).isNull(); // evicted by size
+        assertThat(correlator.match(receipt("A"), false).messageId).isNull(); // evicted by size
         now.addAndGet(120_000);
         correlator.submitted("D", "m-d", 1, 1, 0);
-        assertThat(correlator.match(receipt("C")).messageId).isNull(); // evicted by age
+        assertThat(correlator.match(receipt("C"), false).messageId).isNull(); // evicted by age
     }
 
     private static SmsEvent receipt(String smscId) {
