@@ -115,7 +115,9 @@ final class CampaignWiring {
   }
 
   private OutboundPublisher publisher(String clientId) {
-    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSettings.producer(infra.kafkaBootstrap(), clientId));
+    Map<String, String> settings = KafkaSettings.producer(infra.kafkaBootstrap(), clientId);
+    settings.putAll(OutboundPublisher.PRODUCER_SETTINGS);
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, settings);
     return new OutboundPublisher(vertx, producer, topics.smsOutbound, hooks.clock);
   }
 

@@ -194,8 +194,9 @@ final class Expander {
 
     /**
      * One page's transaction: rows first, then, once the previous page has committed, the
-     * checkpoint; rolled back when the checkpoint does not move. The page's queued message
-     * ids, or null when it rolled back for that reason.
+     * checkpoint; rolled back when the checkpoint does not move or a row of the page is in the
+     * ledger already (both mean another expander moved past it). The page's queued message ids,
+     * or null when it rolled back for one of those reasons.
      */
     private Future<List<Long>> commit(long cursor, ExpandBatch b, boolean finished) {
       Future<Boolean> previous = lastCommitted;
@@ -207,7 +208,8 @@ final class Expander {
               .compose(ok -> !ok ? Future.succeededFuture(false) : CampaignStore.checkpoint(conn, c.id, cursor, b.last,
                   finished, b.matched, b.optedOut, b.invalid, b.capped, now))
               .compose(moved -> moved ? Future.succeededFuture(queued) : Future.failedFuture(new CheckpointNotMoved()))))
-          .recover(err -> err instanceof CheckpointNotMoved ? Future.succeededFuture(null) : Future.failedFuture(err));
+          .recover(err -> err instanceof CheckpointNotMoved || LedgerStore.pageExists(err) ? Future.succeededFuture(null)
+              : Future.failedFuture(err));
       lastCommitted = tx.transform(ar -> Future.succeededFuture(ar.succeeded() && ar.result() != null));
       return tx;
     }
