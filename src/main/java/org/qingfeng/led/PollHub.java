@@ -20,8 +20,6 @@ import java.util.function.LongFunction;
  * is refused (503) rather than queued.
  */
 public final class PollHub {
-  /** Waiters answered per turn of a loop in a wake-up: ~25 ms of its time at ~50 µs an answer. */
-  static final int CHUNK = 512;
   private final Vertx vertx;
   private final int max;
   private final Map<Long, Set<Waiter>> byScreen = new ConcurrentHashMap<>();
@@ -52,10 +50,9 @@ public final class PollHub {
    * Answers every waiter whose screen's playlist now differs from what it holds (null: the
    * screen is gone or revoked; the waiter's timeout path answers that). The caller only sorts
    * the waiters by event loop; each loop then compiles its screens' playlists (cached, so a
-   * screen is compiled about once) and answers its own waiters, so an alert to thousands of
-   * screens uses every loop. {@code done} receives
-   * what was done ({@link WakeReport}), once every loop has finished. A loop answers its
-   * waiters in tasks of {@link #CHUNK}, so it keeps serving its connections meanwhile.
+   * screen is compiled about once) and answers its own waiters in one task, so an alert to
+   * thousands of screens uses every loop and blocks none for long. {@code done} receives
+   * what was done ({@link WakeReport}), once every loop has finished.
    *
    * <p>Each request runs on its own duplicated context, so the waiters are grouped by the
    * event-loop context underneath ({@code unwrap()}); grouping by the request context made one
@@ -79,48 +76,26 @@ public final class PollHub {
     AtomicLong maxRunNs = new AtomicLong();
     byLoop.forEach((loop, waiters) -> loop.runOnContext(v -> {
       long started = System.nanoTime();
-      maxQueuedNs.accumulateAndGet(started - t0, Math::max);
-      answerFrom(loop, waiters, 0, current, answered, () -> {
-        maxRunNs.accumulateAndGet(System.nanoTime() - started, Math::max);
-        if (loopsLeft.decrementAndGet() == 0) {
-          done.accept(new WakeReport(answered.get(), byLoop.size(), maxQueuedNs.get(), maxRunNs.get()));
+      for (Waiter w : waiters) {
+        Playlist p = current.apply(w.screenId);
+        if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
+          // Same thread: run the answer on the request's own context without another task.
+          w.context.emit(p, w::deliver);
+          answered.incrementAndGet();
         }
-      });
+      }
+      long finished = System.nanoTime();
+      maxQueuedNs.accumulateAndGet(started - t0, Math::max);
+      maxRunNs.accumulateAndGet(finished - started, Math::max);
+      if (loopsLeft.decrementAndGet() == 0) {
+        done.accept(new WakeReport(answered.get(), byLoop.size(), maxQueuedNs.get(), maxRunNs.get()));
+      }
     }));
   }
 
   /**
-   * Answers one loop's waiters from {@code from} on, {@link #CHUNK} at a time: between chunks the
-   * loop reads and writes its other connections (the alert's own 201, the database's replies,
-   * other screens' polls) instead of waiting for thousands of answers to be written. Runs on
-   * {@code loop}, so the timer for the next chunk is on it too.
-   */
-  private void answerFrom(ContextInternal loop, List<Waiter> waiters, int from, LongFunction<Playlist> current,
-      AtomicInteger answered, Runnable finished) {
-    int to = Math.min(waiters.size(), from + CHUNK);
-    for (int i = from; i < to; i++) {
-      Waiter w = waiters.get(i);
-      Playlist p = current.apply(w.screenId);
-      if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
-        // Same thread: run the answer on the request's own context without another task.
-        w.context.emit(p, w::deliver);
-        answered.incrementAndGet();
-      }
-    }
-    if (to < waiters.size()) {
-      // A timer, not runOnContext: Netty runs queued tasks for up to a second before it turns
-      // to I/O again, so a re-queued chunk would run before any read; a due timer waits for
-      // the loop's next turn, after the reads and writes that arrived meanwhile.
-      vertx.setTimer(1, t -> answerFrom(loop, waiters, to, current, answered, finished));
-    } else {
-      finished.run();
-    }
-  }
-
-  /**
    * What one wake-up did: how many polls it answered on how many event loops, the longest a
-   * loop's first task waited in its queue, and the longest a loop took from its first chunk's
-   * start to its last chunk's end (compiling and writing answers).
+   * loop's task waited in its queue, and the longest one ran (compiling and writing answers).
    */
   public record WakeReport(int answered, int loops, long maxQueuedNs, long maxRunNs) {
   }
