@@ -18,7 +18,16 @@ public final class ProblemResponse {
   }
 
   public static Future<Void> send(RoutingContext ctx, int status, String title, String detail, JsonObject extensions) {
-    HttpServerResponse res = ctx.response();
+    return send(ctx.response(), ctx.request().path(), RequestIdHandler.requestId(ctx), status, title, detail, extensions);
+  }
+
+  /** The same answer for a request handled before the router (no routing context). */
+  public static Future<Void> send(HttpServerResponse res, String path, String requestId, Problem p) {
+    return send(res, path, requestId, p.status(), p.title(), p.detail(), p.extensions());
+  }
+
+  private static Future<Void> send(HttpServerResponse res, String path, String requestId, int status, String title,
+      String detail, JsonObject extensions) {
     if (res.ended()) {
       // Already answered (e.g. 408 for a stalled body, then the connection's close fails the body read).
       return Future.succeededFuture();
@@ -35,8 +44,7 @@ public final class ProblemResponse {
     if (detail != null) {
       body.put("detail", detail);
     }
-    body.put("instance", ctx.request().path());
-    String requestId = RequestIdHandler.requestId(ctx);
+    body.put("instance", path);
     if (requestId != null) {
       body.put("request_id", requestId);
     }

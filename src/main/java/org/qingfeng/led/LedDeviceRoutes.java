@@ -144,10 +144,6 @@ public final class LedDeviceRoutes {
     return false;
   }
 
-  private static HttpServerResponse headers(RoutingContext ctx, Playlist p, boolean plain) {
-    return headers(ctx.response(), p, plain);
-  }
-
   // Names and fixed values as pre-encoded ASCII: every poll sets them, and Vert.x validates and
   // encodes a String character by character but copies an AsciiString's bytes.
   private static final CharSequence ETAG = HttpHeaders.createOptimized("ETag");
@@ -172,18 +168,31 @@ public final class LedDeviceRoutes {
   }
 
   private static void send(RoutingContext ctx, Playlist p, boolean plain) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
-    }
-    headers(ctx, p, plain).putHeader(CONTENT_TYPE, plain ? PLAIN : JSON)
-        .putHeader(CONTENT_LENGTH, plain ? p.textLengthHeader : p.jsonLengthHeader)
-        .end(plain ? p.text : p.json);
+    answer(ctx.response(), p, plain, false);
   }
 
   private static void notModified(RoutingContext ctx, Playlist p, boolean plain) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
+    answer(ctx.response(), p, plain, true);
+  }
+
+  /**
+   * The one way a poll is answered, through the router or before it ({@link PlaylistFastPath}):
+   * 304 when the client holds {@code p}, else {@code p} itself. The same code for both keeps
+   * their bytes equal and keeps the long-poll answers on code the 304s have already warmed.
+   * False when there was nobody left to answer (client gone, or answered already).
+   */
+  static boolean answer(HttpServerResponse response, Playlist p, boolean plain, boolean notModified) {
+    if (response.ended() || response.closed()) {
+      return false;
     }
-    headers(ctx, p, plain).setStatusCode(304).end();
+    headers(response, p, plain);
+    if (notModified) {
+      response.setStatusCode(304).end();
+    } else {
+      response.putHeader(CONTENT_TYPE, plain ? PLAIN : JSON)
+          .putHeader(CONTENT_LENGTH, plain ? p.textLengthHeader : p.jsonLengthHeader)
+          .end(plain ? p.text : p.json);
+    }
+    return true;
   }
 }

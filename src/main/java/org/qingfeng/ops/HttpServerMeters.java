@@ -33,6 +33,8 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   private final MetricsNaming names;
   private final Map<HttpMethod, PerMethod> byMethod = new ConcurrentHashMap<>();
   private final Map<Outcome, PerOutcome> byOutcome = new ConcurrentHashMap<>();
+  /** GET's meters without a map look-up: the method of nearly every request (every screen poll). */
+  private volatile PerMethod get;
 
   @SuppressWarnings("unchecked")
   HttpServerMeters(HttpServerMetrics<?, ?, ?> connections, MeterRegistry registry, MetricsNaming names) {
@@ -48,6 +50,12 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     final LongAdder active = new LongAdder();
     final DistributionSummary requestBytes;
     final Counter resets;
+    /**
+     * The outcome this method's last request had. A fleet of screens polling one route makes
+     * nearly every request the same outcome, and comparing the route by reference and the
+     * code finds its meters without building a key and hashing it per request.
+     */
+    volatile PerOutcome last;
 
     PerMethod(HttpMethod method) {
       Tags tags = Tags.of("method", method.toString());
@@ -61,11 +69,15 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   }
 
   private final class PerOutcome {
+    final String route;
+    final int code;
     final Counter requests;
     final Timer time;
     final DistributionSummary responseBytes;
 
     PerOutcome(Outcome o) {
+      route = o.route;
+      code = o.code;
       Tags tags = Tags.of("method", o.method.toString(), "route", o.route, "code", String.valueOf(o.code));
       requests = Counter.builder(names.getHttpRequestsCount()).description("Number of processed requests")
           .tags(tags).register(registry);
@@ -132,6 +144,13 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
   }
 
   private PerMethod perMethod(HttpMethod m) {
+    if (m == HttpMethod.GET) {
+      PerMethod g = get;
+      if (g != null) {
+        return g;
+      }
+      return get = byMethod.computeIfAbsent(m, PerMethod::new);
+    }
     PerMethod p = byMethod.get(m);
     return p != null ? p : byMethod.computeIfAbsent(m, PerMethod::new);
   }
@@ -163,10 +182,12 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
 
   @Override
   public void responseEnd(Request r, HttpResponse response, long bytesWritten) {
-    Outcome key = new Outcome(r.method, r.route(), response.statusCode());
-    PerOutcome o = byOutcome.get(key);
-    if (o == null) {
-      o = byOutcome.computeIfAbsent(key, PerOutcome::new);
+    int code = response.statusCode();
+    PerOutcome o = r.perMethod.last;
+    // Same route object (a single route's name, or the same constant) and code: the same meters.
+    if (o == null || o.code != code || !(r.routes instanceof String s && s == o.route)) {
+      o = outcome(r, code);
+      r.perMethod.last = o;
     }
     o.requests.increment();
     o.time.record(System.nanoTime() - r.startNanos, TimeUnit.NANOSECONDS);
@@ -174,6 +195,12 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     if (r.finish()) {
       r.perMethod.active.decrement();
     }
+  }
+
+  private PerOutcome outcome(Request r, int code) {
+    Outcome key = new Outcome(r.method, r.route(), code);
+    PerOutcome o = byOutcome.get(key);
+    return o != null ? o : byOutcome.computeIfAbsent(key, PerOutcome::new);
   }
 
   @Override

@@ -134,6 +134,15 @@ class LedPollTest {
     assertThat(led.call(HttpMethod.GET, "/led/v1/playlist?wait=-1", Map.of("Authorization", "Bearer " + cred,
         "If-None-Match", etag), null, null).statusCode()).isEqualTo(400);
     assertThat(led.poll(cred, "\"stale\"").statusCode()).isEqualTo(200);
+    assertThat(Http.await(led.pollAsync(cred, etag, "?wait=61")).statusCode()).isEqualTo(400);
+    // A long-poll with the current ETag is held before the router as well; when its wait runs
+    // out it gets the same 304.
+    HttpResponse<Buffer> waited = Http.await(led.pollAsync(cred, etag, "?wait=1"));
+    assertThat(waited.statusCode()).isEqualTo(304);
+    assertThat(waited.getHeader("ETag")).isEqualTo(etag);
+    assertThat(waited.getHeader("Cache-Control")).isEqualTo("no-cache");
+    assertThat(waited.getHeader("X-Next-Poll-S")).isEqualTo(first.getHeader("X-Next-Poll-S"));
+    assertThat(waited.getHeader("X-Request-Id")).matches("[0-9a-f]{24}");
   }
 
   @Test
@@ -169,7 +178,11 @@ class LedPollTest {
       Http.await(led.vertx.timer(20));
     }
     assertThat(led.admin(HttpMethod.POST, "/api/v1/led/screens/" + id + "/revoke", null).statusCode()).isEqualTo(204);
-    assertThat(Http.await(held).statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> heldAnswer = Http.await(held);
+    assertThat(heldAnswer.statusCode()).isEqualTo(401);
+    assertThat(heldAnswer.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(heldAnswer.bodyAsJsonObject().getString("detail")).isEqualTo("the screen was revoked or its secret rotated");
+    assertThat(heldAnswer.bodyAsJsonObject().getString("request_id")).isEqualTo(heldAnswer.getHeader("X-Request-Id"));
     assertThat(led.poll(cred2, null).statusCode()).isEqualTo(401);
     assertThat(led.poll(cred2, etag).statusCode()).isEqualTo(401);
     JsonArray revoked = led.adminOk(HttpMethod.GET, "/api/v1/led/screens?status=revoked", null).getJsonArray("items");
