@@ -239,6 +239,12 @@ public final class ReceiptStore {
    * part's message, which is then one of them; only the others are looked up in the list. Joining
    * the list as {@code unnest($1)} made the generic plan, which expects ten rows of it, scan the
    * whole list for every receipt (a batch's 950 × 600: 58 of 220 ms per batch).
+   *
+   * <p>A fresh receipt that its part already holds (usually: {@link #upsertParts} created the part
+   * with it) is no candidate: its values are the part's, so it can never be strictly better than
+   * what the part has, and the best of the other candidates updates the part exactly when it beats
+   * it. Most of a batch's receipts are such; leaving them out spares sorting them for DISTINCT ON
+   * and fetching their parts again for the update. They still count as matched.
    */
   Future<Integer> match(SqlClient c, Collection<String> messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
@@ -247,12 +253,14 @@ public final class ReceiptStore {
         + " WHERE t.message_id = ANY($1::text[])";
     String sql = "WITH r AS (SELECT * FROM " + receipts(2) + "),"
         + " fresh AS (SELECT r.e AS event_id, t.message_id, t.part_index, r.st AS state, r.sw AS stat_word,"
-        + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at, t.ctid AS tid"
-        + "   FROM r CROSS JOIN LATERAL (SELECT t.message_id, t.part_index, t.ctid FROM receipt_part t"
+        + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at, t.ctid AS tid,"
+        + "   (t.receipt_event_id IS NOT NULL AND t.receipt_event_id = r.e) AS held"
+        + "   FROM r CROSS JOIN LATERAL (SELECT t.message_id, t.part_index, t.ctid, t.receipt_event_id FROM receipt_part t"
         + "   WHERE t.channel = r.ch AND t.smsc_id = r.s OFFSET 0) t"
         + "   WHERE t.message_id = r.m OR t.message_id = ANY($1::text[])),"
         + " cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
-        + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', * FROM fresh),"
+        + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', event_id, message_id, part_index,"
+        + "   state, stat_word, error_code, done_at, receipt_at, tid FROM fresh WHERE NOT held),"
         + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
         + " gone_u AS (DELETE FROM receipt_unmatched WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'u')),"
         + " parked AS (INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word, error_code,"
@@ -265,7 +273,8 @@ public final class ReceiptStore {
         + "   WHERE t.ctid = b.tid AND t.message_id = b.message_id AND t.part_index = b.part_index AND (t.state IS NULL"
         + "   OR ((b.state <> 'enroute'), b.receipt_at, b.event_id) > ((t.state <> 'enroute'), t.receipt_at, t.receipt_event_id))"
         + "   RETURNING 1)"
-        + " SELECT (SELECT count(*) FROM cand)::int4, (SELECT count(*) FROM upd)::int4";
+        + " SELECT ((SELECT count(*) FROM fresh) + (SELECT count(*) FROM cand WHERE src <> 'n'))::int4,"
+        + " (SELECT count(*) FROM upd)::int4";
     return c.preparedQuery(sql).execute(receiptArrays(Tuple.of(messageIds.toArray(new String[0])), receipts))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
