@@ -136,6 +136,12 @@ public final class ReceiptStore {
    * insert followed by an update of the same row (a second heap tuple and, the page being full,
    * new entries in both of its indexes). A part that exists already keeps its receipt columns
    * here; {@link #match} sets them as before.
+   *
+   * <p>Each part is looked up once by its key (one index probe, OFFSET 0 so that no plan hashes
+   * the whole table); new parts go in with a plain INSERT, existing ones are updated in place when
+   * the new submit result ranks higher — what ON CONFLICT DO UPDATE did, without its speculative
+   * insertion (a second probe, and a confirmation WAL record per row). No other transaction can
+   * insert one of these parts meanwhile: every writer holds the locks of the parts' messages.
    */
   Future<Void> upsertParts(SqlClient c, List<SmsEvent> submits, Function<SmsEvent, SmsEvent> receiptOf) {
     if (submits.isEmpty()) {
@@ -150,21 +156,23 @@ public final class ReceiptStore {
     }
     List<SmsEvent> rs = java.util.Arrays.asList(receipt);
     String rank = "CASE %s WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END";
-    String sql = "INSERT INTO receipt_part AS p (message_id, part_index, part_total, channel, smsc_id, submit_status,"
-        + " command_status, submitted_at, submit_received_at, submit_event_id, state, stat_word, error_code, done_at,"
-        + " receipt_at, receipt_event_id)"
-        + " SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e, rst, rsw, rec, "
-        + ts("rda") + ", " + ts("rra") + ", re"
-        + " FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::int8[],"
-        + " $9::int8[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int8[], $15::int8[], $16::text[])"
-        + " AS u(m, pi, pt, ch, s, st, cs, sa, ra, e, rst, rsw, rec, rda, rra, re)"
-        + " ON CONFLICT (message_id, part_index) DO UPDATE SET part_total = EXCLUDED.part_total,"
-        + " channel = EXCLUDED.channel, smsc_id = EXCLUDED.smsc_id, submit_status = EXCLUDED.submit_status,"
-        + " command_status = EXCLUDED.command_status, submitted_at = EXCLUDED.submitted_at,"
-        + " submit_received_at = EXCLUDED.submit_received_at, submit_event_id = EXCLUDED.submit_event_id"
-        + " WHERE (" + String.format(rank, "EXCLUDED.submit_status")
-        + ", EXCLUDED.submit_received_at, EXCLUDED.submit_event_id) > ("
-        + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)";
+    String sql = "WITH u AS (SELECT * FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[],"
+        + " $6::text[], $7::int4[], $8::int8[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::text[],"
+        + " $14::int8[], $15::int8[], $16::text[]) AS u(m, pi, pt, ch, s, st, cs, sa, ra, e, rst, rsw, rec, rda, rra, re)),"
+        + " v AS (SELECT u.*, x.tid FROM u LEFT JOIN LATERAL (SELECT p.ctid AS tid FROM receipt_part p"
+        + "   WHERE p.message_id = u.m AND p.part_index = u.pi OFFSET 0) x ON true),"
+        + " ins AS (INSERT INTO receipt_part (message_id, part_index, part_total, channel, smsc_id, submit_status,"
+        + "   command_status, submitted_at, submit_received_at, submit_event_id, state, stat_word, error_code, done_at,"
+        + "   receipt_at, receipt_event_id)"
+        + "   SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e, rst, rsw, rec, "
+        + ts("rda") + ", " + ts("rra") + ", re FROM v WHERE tid IS NULL ORDER BY m, pi),"
+        + " upd AS (UPDATE receipt_part p SET part_total = v.pt, channel = v.ch, smsc_id = v.s, submit_status = v.st,"
+        + "   command_status = v.cs, submitted_at = " + ts("coalesce(v.sa, v.ra)") + ", submit_received_at = "
+        + ts("v.ra") + ", submit_event_id = v.e FROM v WHERE v.tid IS NOT NULL AND p.ctid = v.tid"
+        + "   AND p.message_id = v.m AND p.part_index = v.pi AND (" + String.format(rank, "v.st") + ", "
+        + ts("v.ra") + ", v.e) > (" + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)"
+        + "   RETURNING 1)"
+        + " SELECT (SELECT count(*) FROM upd)";
     return c.preparedQuery(sql).execute(Tuple.tuple()
             .addValue(col(rows, e -> e.messageId, new String[n]))
             .addValue(col(rows, e -> e.partIndex, new Integer[n]))
@@ -297,7 +305,8 @@ public final class ReceiptStore {
    *
    * <p>The old row is read in the statement that writes the new one (same snapshot; the messages'
    * locks are held, so no other writer can change it in between): one statement per batch less
-   * than reading it first. A message with no row yet is inserted plainly rather than through ON
+   * than reading it first. It is found by one index probe per message (OFFSET 0: a plain join let
+   * the update hash all of receipt_message, 36 → 82 ms a batch) and updated by its ctid. A message with no row yet is inserted plainly rather than through ON
    * CONFLICT, whose speculative insertion costs an arbiter probe and a confirmation WAL record per
    * row; no other transaction can insert it meanwhile, every writer holding its lock.
    */
@@ -307,7 +316,7 @@ public final class ReceiptStore {
     String cols = "message_id, campaign_id, channel, parts, parts_delivered, parts_failed, status, error_code,"
         + " submitted_at, final_at, done_at";
     String state = "message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at");
-    String sql = "WITH agg AS (SELECT m.id AS message_id, coalesce(m.campaign, 0) AS campaign_id, a.*"
+    String sql = "WITH agg AS (SELECT m.id AS message_id, coalesce(m.campaign, 0) AS campaign_id, a.*, o.*"
         + " FROM unnest($1::text[], $3::int8[]) AS m(id, campaign) CROSS JOIN LATERAL"
         + " (SELECT count(*) AS n, min(p.channel) AS channel, max(p.part_total) AS parts,"
         + " count(*) FILTER (WHERE p.state IN ('delivered', 'accepted'))::int4 AS delivered,"
@@ -319,9 +328,12 @@ public final class ReceiptStore {
         + " (array_agg(p.error_code ORDER BY p.receipt_at, p.part_index) FILTER (WHERE " + failed + "))[1] AS fail_code,"
         + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
         + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
-        + " FROM receipt_part p WHERE p.message_id = m.id) a WHERE a.n > 0),"
+        + " FROM receipt_part p WHERE p.message_id = m.id) a"
+        + " LEFT JOIN LATERAL (SELECT o.ctid AS o_tid, o.campaign_id AS o_campaign, o.channel AS o_channel,"
+        + "   o.status AS o_status, o.error_code AS o_error, o.submitted_at AS o_submitted, o.final_at AS o_final"
+        + "   FROM receipt_message o WHERE o.message_id = m.id OFFSET 0) o ON true WHERE a.n > 0),"
         + " next AS (SELECT a.message_id, CASE WHEN a.campaign_id <> 0 THEN a.campaign_id"
-        + "   ELSE coalesce(o.campaign_id, 0) END AS campaign_id, a.channel, a.parts, a.delivered AS parts_delivered,"
+        + "   ELSE coalesce(a.o_campaign, 0) END AS campaign_id, a.channel, a.parts, a.delivered AS parts_delivered,"
         + " a.failed AS parts_failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
         + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
         + "   ELSE 'submitted' END AS status,"
@@ -330,15 +342,14 @@ public final class ReceiptStore {
         + " a.submitted_at,"
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
-        + " a.done_at, o.message_id IS NOT NULL AS existed, o.campaign_id AS o_campaign, o.channel AS o_channel,"
-        + " o.status AS o_status, o.error_code AS o_error, o.submitted_at AS o_submitted, o.final_at AS o_final"
-        + " FROM agg a LEFT JOIN receipt_message o ON o.message_id = a.message_id),"
+        + " a.done_at, a.o_tid IS NOT NULL AS existed, a.o_tid, a.o_campaign, a.o_channel, a.o_status, a.o_error,"
+        + " a.o_submitted, a.o_final FROM agg a),"
         + " ins AS (INSERT INTO receipt_message (" + cols + ") SELECT " + cols + " FROM next WHERE NOT existed"
         + "   ORDER BY message_id RETURNING " + state + "),"
         + " upd AS (UPDATE receipt_message r SET campaign_id = n.campaign_id, channel = n.channel, parts = n.parts,"
         + "   parts_delivered = n.parts_delivered, parts_failed = n.parts_failed, status = n.status,"
         + "   error_code = n.error_code, submitted_at = n.submitted_at, final_at = n.final_at, done_at = n.done_at"
-        + "   FROM next n WHERE n.existed AND r.message_id = n.message_id AND (r.campaign_id, r.channel, r.parts,"
+        + "   FROM next n WHERE n.existed AND r.ctid = n.o_tid AND r.message_id = n.message_id AND (r.campaign_id, r.channel, r.parts,"
         + "   r.parts_delivered, r.parts_failed, r.status, r.error_code, r.submitted_at, r.final_at, r.done_at)"
         + "   IS DISTINCT FROM (n.campaign_id, n.channel, n.parts, n.parts_delivered, n.parts_failed, n.status,"
         + "   n.error_code, n.submitted_at, n.final_at, n.done_at)"
