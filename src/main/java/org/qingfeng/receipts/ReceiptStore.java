@@ -123,6 +123,17 @@ public final class ReceiptStore {
         .execute(Tuple.of(messageIds.toArray(new String[0]))).mapEmpty();
   }
 
+  Future<Map<String, MessageState>> snapshot(SqlClient c, Collection<String> messageIds) {
+    return c.preparedQuery("SELECT message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", "
+            + ms("final_at") + " FROM unnest($1::text[]) AS m(id) JOIN receipt_message ON message_id = m.id")
+        .execute(Tuple.of(messageIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, MessageState> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString(0), state(r)));
+          return out;
+        });
+  }
+
   static MessageState state(Row r) {
     return new MessageState(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
         r.getLong(5), r.getLong(6));
@@ -287,36 +298,23 @@ public final class ReceiptStore {
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
-  /** A message whose row changed: its state before (null: the row is new) and after. */
-  record Transition(MessageState before, MessageState after) {
-  }
-
   /**
    * Derives each message's status from its parts: rejected if a part was rejected (its SMPP code),
    * failed if a part failed (the first failure's code), delivered when all parts are delivered or
    * accepted, unknown when still open and submitted before {@code unknownCutoffMs}, else submitted.
-   * Completes with the old and new state of every message that changed.
+   * Completes with the new state of every message that changed.
    *
    * <p>A message's campaign comes from its submit results (the seam to campaigns): {@code
    * campaignOf} holds those of this batch; a message none of them names keeps the campaign it
    * has (0: none, e.g. test sends). A message's row is created in the batch that created its
    * first part, whose submit result carries the campaign, so no separate message → campaign
    * table is written and read per batch.
-   *
-   * <p>The old row is read in the statement that writes the new one (same snapshot; the messages'
-   * locks are held, so no other writer can change it in between): one statement per batch less
-   * than reading it first. It is found by one index probe per message (OFFSET 0: a plain join let
-   * the update hash all of receipt_message, 36 → 82 ms a batch) and updated by its ctid. A message with no row yet is inserted plainly rather than through ON
-   * CONFLICT, whose speculative insertion costs an arbiter probe and a confirmation WAL record per
-   * row; no other transaction can insert it meanwhile, every writer holding its lock.
    */
-  Future<List<Transition>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
+  Future<List<MessageState>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
       long unknownCutoffMs) {
     String failed = "p.state IN " + FAILED_STATES;
-    String cols = "message_id, campaign_id, channel, parts, parts_delivered, parts_failed, status, error_code,"
-        + " submitted_at, final_at, done_at";
-    String state = "message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at");
-    String sql = "WITH agg AS (SELECT m.id AS message_id, coalesce(m.campaign, 0) AS campaign_id, a.*, o.*"
+    String campaign = "CASE WHEN EXCLUDED.campaign_id <> 0 THEN EXCLUDED.campaign_id ELSE r.campaign_id END";
+    String sql = "WITH agg AS (SELECT m.id AS message_id, coalesce(m.campaign, 0) AS campaign_id, a.*"
         + " FROM unnest($1::text[], $3::int8[]) AS m(id, campaign) CROSS JOIN LATERAL"
         + " (SELECT count(*) AS n, min(p.channel) AS channel, max(p.part_total) AS parts,"
         + " count(*) FILTER (WHERE p.state IN ('delivered', 'accepted'))::int4 AS delivered,"
@@ -328,13 +326,9 @@ public final class ReceiptStore {
         + " (array_agg(p.error_code ORDER BY p.receipt_at, p.part_index) FILTER (WHERE " + failed + "))[1] AS fail_code,"
         + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
         + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
-        + " FROM receipt_part p WHERE p.message_id = m.id) a"
-        + " LEFT JOIN LATERAL (SELECT o.ctid AS o_tid, o.campaign_id AS o_campaign, o.channel AS o_channel,"
-        + "   o.status AS o_status, o.error_code AS o_error, o.submitted_at AS o_submitted, o.final_at AS o_final"
-        + "   FROM receipt_message o WHERE o.message_id = m.id OFFSET 0) o ON true WHERE a.n > 0),"
-        + " next AS (SELECT a.message_id, CASE WHEN a.campaign_id <> 0 THEN a.campaign_id"
-        + "   ELSE coalesce(a.o_campaign, 0) END AS campaign_id, a.channel, a.parts, a.delivered AS parts_delivered,"
-        + " a.failed AS parts_failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
+        + " FROM receipt_part p WHERE p.message_id = m.id) a WHERE a.n > 0),"
+        + " next AS (SELECT a.message_id, a.campaign_id, a.channel, a.parts, a.delivered,"
+        + " a.failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
         + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
         + "   ELSE 'submitted' END AS status,"
         + " CASE WHEN a.rejected > 0 THEN '0x' || upper(lpad(to_hex(a.reject_cs), 8, '0'))"
@@ -342,31 +336,27 @@ public final class ReceiptStore {
         + " a.submitted_at,"
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
-        + " a.done_at, a.o_tid IS NOT NULL AS existed, a.o_tid, a.o_campaign, a.o_channel, a.o_status, a.o_error,"
-        + " a.o_submitted, a.o_final FROM agg a),"
-        + " ins AS (INSERT INTO receipt_message (" + cols + ") SELECT " + cols + " FROM next WHERE NOT existed"
-        + "   ORDER BY message_id RETURNING " + state + "),"
-        + " upd AS (UPDATE receipt_message r SET campaign_id = n.campaign_id, channel = n.channel, parts = n.parts,"
-        + "   parts_delivered = n.parts_delivered, parts_failed = n.parts_failed, status = n.status,"
-        + "   error_code = n.error_code, submitted_at = n.submitted_at, final_at = n.final_at, done_at = n.done_at"
-        + "   FROM next n WHERE n.existed AND r.ctid = n.o_tid AND r.message_id = n.message_id AND (r.campaign_id, r.channel, r.parts,"
-        + "   r.parts_delivered, r.parts_failed, r.status, r.error_code, r.submitted_at, r.final_at, r.done_at)"
-        + "   IS DISTINCT FROM (n.campaign_id, n.channel, n.parts, n.parts_delivered, n.parts_failed, n.status,"
-        + "   n.error_code, n.submitted_at, n.final_at, n.done_at)"
-        + "   RETURNING r.message_id, r.campaign_id, r.channel, r.status, r.error_code, " + ms("r.submitted_at") + ", "
-        + ms("r.final_at") + ", n.o_campaign, n.o_channel, n.o_status, n.o_error, " + ms("n.o_submitted") + ", "
-        + ms("n.o_final") + ")"
-        + " SELECT *, NULL::int8, NULL::text, NULL::text, NULL::text, NULL::int8, NULL::int8 FROM ins"
-        + " UNION ALL SELECT * FROM upd";
+        + " a.done_at FROM agg a"
+        + " ORDER BY a.message_id)"
+        + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
+        + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"
+        + " ON CONFLICT (message_id) DO UPDATE SET campaign_id = " + campaign + ", channel = EXCLUDED.channel,"
+        + " parts = EXCLUDED.parts, parts_delivered = EXCLUDED.parts_delivered, parts_failed = EXCLUDED.parts_failed,"
+        + " status = EXCLUDED.status, error_code = EXCLUDED.error_code, submitted_at = EXCLUDED.submitted_at,"
+        + " final_at = EXCLUDED.final_at, done_at = EXCLUDED.done_at"
+        + " WHERE (r.campaign_id, r.channel, r.parts, r.parts_delivered, r.parts_failed, r.status, r.error_code,"
+        + " r.submitted_at, r.final_at, r.done_at) IS DISTINCT FROM (" + campaign + ", EXCLUDED.channel,"
+        + " EXCLUDED.parts, EXCLUDED.parts_delivered, EXCLUDED.parts_failed, EXCLUDED.status, EXCLUDED.error_code,"
+        + " EXCLUDED.submitted_at, EXCLUDED.final_at, EXCLUDED.done_at)"
+        + " RETURNING message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at");
     Long[] campaigns = new Long[messageIds.size()];
     for (int i = 0; i < campaigns.length; i++) {
       campaigns[i] = campaignOf.get(messageIds.get(i));
     }
     return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0]), unknownCutoffMs, campaigns))
         .map(rows -> {
-          List<Transition> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Transition(r.getString(9) == null ? null : new MessageState(r.getString(0),
-              r.getLong(7), r.getString(8), r.getString(9), r.getString(10), r.getLong(11), r.getLong(12)), state(r))));
+          List<MessageState> out = new ArrayList<>();
+          rows.forEach(r -> out.add(state(r)));
           return out;
         });
   }
