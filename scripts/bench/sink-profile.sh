@@ -48,5 +48,9 @@ SINK_BENCH_REFERENCE=0 java -Xmx1g -Dlogback.configurationFile=scripts/bench/log
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sql -c "SELECT calls, round(total_exec_time::numeric) AS exec_ms, round(total_plan_time::numeric) AS plan_ms,
     round((total_exec_time / calls)::numeric, 2) AS ms_per_call, rows, shared_blks_hit + shared_blks_read AS blocks,
-    wal_records, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
+    wal_records, wal_bytes, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
   FROM pg_stat_statements WHERE calls >= 10 ORDER BY total_exec_time DESC LIMIT 20"
+# Rows written per table, how many updates were HOT (no new index entries), and the table and index sizes.
+sql -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del,
+    pg_size_pretty(pg_table_size(relid)) AS heap, pg_size_pretty(pg_indexes_size(relid)) AS indexes
+  FROM pg_stat_user_tables WHERE relname LIKE 'receipt%' ORDER BY relname"

@@ -147,6 +147,12 @@ public final class ReceiptStore {
    * insert followed by an update of the same row (a second heap tuple and, the page being full,
    * new entries in both of its indexes). A part that exists already keeps its receipt columns
    * here; {@link #match} sets them as before.
+   *
+   * <p>Each part is looked up once by its key (one index probe, OFFSET 0 so that no plan hashes
+   * the whole table); new parts go in with a plain INSERT, existing ones are updated in place when
+   * the new submit result ranks higher — what ON CONFLICT DO UPDATE did, without its speculative
+   * insertion (a second probe, and a confirmation WAL record per row). No other transaction can
+   * insert one of these parts meanwhile: every writer holds the locks of the parts' messages.
    */
   Future<Void> upsertParts(SqlClient c, List<SmsEvent> submits, Function<SmsEvent, SmsEvent> receiptOf) {
     if (submits.isEmpty()) {
@@ -161,21 +167,23 @@ public final class ReceiptStore {
     }
     List<SmsEvent> rs = java.util.Arrays.asList(receipt);
     String rank = "CASE %s WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END";
-    String sql = "INSERT INTO receipt_part AS p (message_id, part_index, part_total, channel, smsc_id, submit_status,"
-        + " command_status, submitted_at, submit_received_at, submit_event_id, state, stat_word, error_code, done_at,"
-        + " receipt_at, receipt_event_id)"
-        + " SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e, rst, rsw, rec, "
-        + ts("rda") + ", " + ts("rra") + ", re"
-        + " FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::int8[],"
-        + " $9::int8[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int8[], $15::int8[], $16::text[])"
-        + " AS u(m, pi, pt, ch, s, st, cs, sa, ra, e, rst, rsw, rec, rda, rra, re)"
-        + " ON CONFLICT (message_id, part_index) DO UPDATE SET part_total = EXCLUDED.part_total,"
-        + " channel = EXCLUDED.channel, smsc_id = EXCLUDED.smsc_id, submit_status = EXCLUDED.submit_status,"
-        + " command_status = EXCLUDED.command_status, submitted_at = EXCLUDED.submitted_at,"
-        + " submit_received_at = EXCLUDED.submit_received_at, submit_event_id = EXCLUDED.submit_event_id"
-        + " WHERE (" + String.format(rank, "EXCLUDED.submit_status")
-        + ", EXCLUDED.submit_received_at, EXCLUDED.submit_event_id) > ("
-        + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)";
+    String sql = "WITH u AS (SELECT * FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[],"
+        + " $6::text[], $7::int4[], $8::int8[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::text[],"
+        + " $14::int8[], $15::int8[], $16::text[]) AS u(m, pi, pt, ch, s, st, cs, sa, ra, e, rst, rsw, rec, rda, rra, re)),"
+        + " v AS (SELECT u.*, x.tid FROM u LEFT JOIN LATERAL (SELECT p.ctid AS tid FROM receipt_part p"
+        + "   WHERE p.message_id = u.m AND p.part_index = u.pi OFFSET 0) x ON true),"
+        + " ins AS (INSERT INTO receipt_part (message_id, part_index, part_total, channel, smsc_id, submit_status,"
+        + "   command_status, submitted_at, submit_received_at, submit_event_id, state, stat_word, error_code, done_at,"
+        + "   receipt_at, receipt_event_id)"
+        + "   SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e, rst, rsw, rec, "
+        + ts("rda") + ", " + ts("rra") + ", re FROM v WHERE tid IS NULL ORDER BY m, pi),"
+        + " upd AS (UPDATE receipt_part p SET part_total = v.pt, channel = v.ch, smsc_id = v.s, submit_status = v.st,"
+        + "   command_status = v.cs, submitted_at = " + ts("coalesce(v.sa, v.ra)") + ", submit_received_at = "
+        + ts("v.ra") + ", submit_event_id = v.e FROM v WHERE v.tid IS NOT NULL AND p.ctid = v.tid"
+        + "   AND p.message_id = v.m AND p.part_index = v.pi AND (" + String.format(rank, "v.st") + ", "
+        + ts("v.ra") + ", v.e) > (" + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)"
+        + "   RETURNING 1)"
+        + " SELECT (SELECT count(*) FROM upd)";
     return c.preparedQuery(sql).execute(Tuple.tuple()
             .addValue(col(rows, e -> e.messageId, new String[n]))
             .addValue(col(rows, e -> e.partIndex, new Integer[n]))
@@ -250,6 +258,12 @@ public final class ReceiptStore {
    * part's message, which is then one of them; only the others are looked up in the list. Joining
    * the list as {@code unnest($1)} made the generic plan, which expects ten rows of it, scan the
    * whole list for every receipt (a batch's 950 × 600: 58 of 220 ms per batch).
+   *
+   * <p>A fresh receipt that its part already holds (usually: {@link #upsertParts} created the part
+   * with it) is no candidate: its values are the part's, so it can never be strictly better than
+   * what the part has, and the best of the other candidates updates the part exactly when it beats
+   * it. Most of a batch's receipts are such; leaving them out spares sorting them for DISTINCT ON
+   * and fetching their parts again for the update. They still count as matched.
    */
   Future<Integer> match(SqlClient c, Collection<String> messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
@@ -258,12 +272,14 @@ public final class ReceiptStore {
         + " WHERE t.message_id = ANY($1::text[])";
     String sql = "WITH r AS (SELECT * FROM " + receipts(2) + "),"
         + " fresh AS (SELECT r.e AS event_id, t.message_id, t.part_index, r.st AS state, r.sw AS stat_word,"
-        + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at, t.ctid AS tid"
-        + "   FROM r CROSS JOIN LATERAL (SELECT t.message_id, t.part_index, t.ctid FROM receipt_part t"
+        + "   r.ec AS error_code, " + ts("r.da") + " AS done_at, " + ts("r.ra") + " AS receipt_at, t.ctid AS tid,"
+        + "   (t.receipt_event_id IS NOT NULL AND t.receipt_event_id = r.e) AS held"
+        + "   FROM r CROSS JOIN LATERAL (SELECT t.message_id, t.part_index, t.ctid, t.receipt_event_id FROM receipt_part t"
         + "   WHERE t.channel = r.ch AND t.smsc_id = r.s OFFSET 0) t"
         + "   WHERE t.message_id = r.m OR t.message_id = ANY($1::text[])),"
         + " cand AS (" + String.format(cand, "p", "receipt_parked") + " UNION ALL "
-        + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', * FROM fresh),"
+        + String.format(cand, "u", "receipt_unmatched") + " UNION ALL SELECT 'n', event_id, message_id, part_index,"
+        + "   state, stat_word, error_code, done_at, receipt_at, tid FROM fresh WHERE NOT held),"
         + " gone_p AS (DELETE FROM receipt_parked WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'p')),"
         + " gone_u AS (DELETE FROM receipt_unmatched WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'u')),"
         + " parked AS (INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word, error_code,"
@@ -276,7 +292,8 @@ public final class ReceiptStore {
         + "   WHERE t.ctid = b.tid AND t.message_id = b.message_id AND t.part_index = b.part_index AND (t.state IS NULL"
         + "   OR ((b.state <> 'enroute'), b.receipt_at, b.event_id) > ((t.state <> 'enroute'), t.receipt_at, t.receipt_event_id))"
         + "   RETURNING 1)"
-        + " SELECT (SELECT count(*) FROM cand)::int4, (SELECT count(*) FROM upd)::int4";
+        + " SELECT ((SELECT count(*) FROM fresh) + (SELECT count(*) FROM cand WHERE src <> 'n'))::int4,"
+        + " (SELECT count(*) FROM upd)::int4";
     return c.preparedQuery(sql).execute(receiptArrays(Tuple.of(messageIds.toArray(new String[0])), receipts))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
