@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** All SQL about the dispatch ledger: one message row per (campaign, contact). */
 public final class LedgerStore {
@@ -130,6 +132,9 @@ public final class LedgerStore {
     String[] errors = new String[n];
     Integer[] unknown = new Integer[n];
     Map<Long, Integer> unknownByCampaign = new HashMap<>();
+    // Only outcomes that put a message back or count on the campaign lock its row (see lockCampaigns);
+    // plain submitted/failed results, the hot path, take no campaign lock.
+    Set<Long> toLock = new HashSet<>();
     for (int i = 0; i < n; i++) {
       Outcome o = outcomes.get(i);
       ids[i] = o.id;
@@ -140,12 +145,12 @@ public final class LedgerStore {
       if (o.unknown) {
         unknownByCampaign.merge(o.campaignId, 1, Integer::sum);
       }
+      if (o.unknown || "queued".equals(o.status)) {
+        toLock.add(o.campaignId);
+      }
     }
     // A retry of a campaign that was cancelled or expired meanwhile closes with its campaign instead.
-    // Only outcomes that put a message back or count on the campaign lock its row (see lockCampaigns);
-    // plain submitted/failed results, the hot path, take no campaign lock.
-    Long[] lockFirst = outcomes.stream().filter(o -> o.unknown || "queued".equals(o.status))
-        .map(o -> o.campaignId).distinct().toArray(Long[]::new);
+    Long[] lockFirst = toLock.toArray(new Long[0]);
     return pool.withTransaction(conn -> (lockFirst.length == 0 ? Future.<Void>succeededFuture()
             : lockCampaigns(conn, "SELECT unnest($1::bigint[])", Tuple.of((Object) lockFirst)))
         .compose(locked -> conn.preparedQuery(
