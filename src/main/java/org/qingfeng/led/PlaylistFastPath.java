@@ -107,15 +107,12 @@ public final class PlaylistFastPath {
     Screen current = runtime.screen(screen.id);
     if (current == null || !current.active() || !Arrays.equals(current.secretSha256, screen.secretSha256)) {
       // Revoked or rotated while waiting: the held credential is no longer valid.
-      HttpServerResponse response = req.response();
-      if (response.ended() || response.closed()) {
-        return;
+      CharSequence requestId = begin(req);
+      if (requestId != null) {
+        ProblemResponse.send(req.response(), req.path(), requestId.toString(),
+            Problem.unauthorized("the screen was revoked or its secret rotated"));
+        log(req, 401, start, requestId);
       }
-      req.routed(PATH);
-      String requestId = RequestIdHandler.idFor(req);
-      response.putHeader(RequestIdHandler.HEADER_NAME, requestId);
-      ProblemResponse.send(response, req.path(), requestId, Problem.unauthorized("the screen was revoked or its secret rotated"));
-      log(req, 401, start, requestId);
       return;
     }
     Playlist now = runtime.playlist(current, Instant.now());
@@ -123,17 +120,26 @@ public final class PlaylistFastPath {
   }
 
   private static void answer(HttpServerRequest req, Playlist p, boolean plain, boolean notModified, long start) {
+    CharSequence requestId = begin(req);
+    if (requestId != null) {
+      LedDeviceRoutes.answer(req.response(), p, plain, notModified);
+      log(req, notModified ? 304 : 200, start, requestId);
+    }
+  }
+
+  /**
+   * What the router's handlers would have done before answering: the route for metrics and the
+   * request id on the response. Null when there is nobody left to answer (client gone, or answered).
+   */
+  private static CharSequence begin(HttpServerRequest req) {
     HttpServerResponse response = req.response();
     if (response.ended() || response.closed()) {
-      return;
+      return null;
     }
     req.routed(PATH);
     CharSequence requestId = RequestIdHandler.idHeaderFor(req);
     response.putHeader(RequestIdHandler.HEADER_NAME, requestId);
-    LedDeviceRoutes.answer(response, p, plain, notModified);
-    if (AccessLogHandler.enabled()) {
-      log(req, notModified ? 304 : 200, start, requestId);
-    }
+    return requestId;
   }
 
   private static void log(HttpServerRequest req, int status, long start, CharSequence requestId) {
