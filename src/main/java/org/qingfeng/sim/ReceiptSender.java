@@ -3,7 +3,6 @@ package org.qingfeng.sim;
 import org.qingfeng.sms.PhoneMask;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.DeliveryReceipt;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.MessageState;
 import org.jsmpp.bean.NumberingPlanIndicator;
@@ -181,9 +179,8 @@ final class ReceiptSender {
         LedgerEntry entry = receipt.entry();
         boolean delivered = receipt.state() == DeliveryReceiptState.DELIVRD;
         String text = entry.text.length() > RECEIPT_TEXT_CHARS ? entry.text.substring(0, RECEIPT_TEXT_CHARS) : entry.text;
-        DeliveryReceipt receiptText = new DeliveryReceipt(entry.messageId, 1, delivered ? 1 : 0,
-                new Date(entry.receivedAt), new Date(), receipt.state(), errorCode(receipt.state()), text);
-        return receiptText.toString();
+        return ReceiptText.of(entry.messageId, delivered, entry.receivedAt, System.currentTimeMillis(),
+                receipt.state(), errorCode(receipt.state()), text);
     }
 
     /** Fixed err values per state, so client tests can assert on them. */

@@ -75,6 +75,9 @@ class ReceiptSimulatorEndToEndTest {
             () -> count(pool, "SELECT count(*) FROM receipt_part WHERE state IS NOT NULL") == parts);
         assertThat(count(pool, "SELECT count(*) FROM receipt_part")).isEqualTo(parts);
         assertThat(count(pool, "SELECT count(*) FROM receipt_parked")).isZero();
+        // The SMSC's done date (minute precision, its own zone) must land within a minute or two of our clock.
+        assertThat(count(pool, "SELECT count(*) FROM receipt_part WHERE done_at IS NULL"
+            + " OR abs(extract(epoch FROM receipt_at - done_at)) > 120")).isZero();
         assertThat(count(pool, "SELECT count(*) FROM receipt_unmatched")).isZero();
         assertThat(count(pool, "SELECT count(*) FROM receipt_message WHERE campaign_id = " + CAMPAIGN)).isEqualTo(messages);
         assertThat(count(pool, "SELECT count(*) FROM receipt_message WHERE status = 'submitted'")).isZero();
