@@ -161,6 +161,14 @@ final class FaultCheck {
     report.put("receipts in PostgreSQL (event log)", stored.size());
     report.put("receipts missing from PostgreSQL", missing.size());
     report.put("receipts parked (submit result not seen)", scalar(db, "SELECT count(*) FROM receipt_parked"));
+    // Parked is right only for an SMSC id no submit result ever reported (its result died with a server or a
+    // link); a parked receipt whose submit result is in the event log should have been matched.
+    long matchable = scalar(db, "SELECT count(*) FROM receipt_parked p WHERE EXISTS (SELECT 1 FROM receipt_event_log l"
+        + " WHERE l.type = 'submit_result' AND l.channel = p.channel AND l.smsc_id = p.smsc_id)");
+    report.put("receipts parked although their submit result is in PostgreSQL", matchable);
+    if (matchable > 0) {
+      report.violation(matchable + " receipts are parked although their submit result was applied");
+    }
     report.put("receipts unmatched", scalar(db, "SELECT count(*) FROM receipt_unmatched"));
     report.put("receipt_message by status", grouped(db,
         "SELECT status, count(*) FROM receipt_message WHERE campaign_id = ? GROUP BY status", campaignId));
