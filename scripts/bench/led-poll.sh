@@ -19,6 +19,8 @@
 # until the server JVM, its PostgreSQL and the hello JVM together use under QF_BENCH_IDLE_PCT
 # (default 15) % of one core for two seconds in a row: a fresh server is still compiling, seeding
 # and starting Kafka, and that work fell into the first (304) phase only.
+# Each phase also reports the measured process's CPU per request (server or hello) and the CPU
+# everything else on the machine used meanwhile, so a neighbour's load in one phase shows.
 #
 # Targets (issue 6): 304 throughput >= 0.7 x bare hello, p99 <= 20 ms; alert to 10,000 long-polls < 1 s.
 set -euo pipefail
@@ -82,16 +84,44 @@ ROUNDS=${QF_BENCH_ROUNDS:-2}
 SERVER_PID=${PIDS[0]}
 HELLO_PID=${PIDS[1]}
 HZ=$(getconf CLK_TCK)
-# CPU ticks (all threads) of the server JVM, its embedded PostgreSQL (the postmaster names the
-# data dir; its children are the postmaster's) and the hello JVM.
-bench_ticks() {
+# CPU ticks (all threads) of the given processes; "pg" stands for the embedded PostgreSQL (the
+# postmaster names the data dir; the others are its children).
+ticks_of() {
   local t=0 p m
-  local pids=("$SERVER_PID" "$HELLO_PID")
-  for m in $(pgrep -f -- "-D $WORK/data" || true); do pids+=("$m" $(pgrep -P "$m" || true)); done
+  local pids=()
+  for p in "$@"; do
+    if [ "$p" = pg ]; then
+      for m in $(pgrep -f -- "-D $WORK/data" || true); do pids+=("$m" $(pgrep -P "$m" || true)); done
+    else
+      pids+=("$p")
+    fi
+  done
   for p in "${pids[@]}"; do
     [ -r "/proc/$p/stat" ] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
   done
   echo "$t"
+}
+bench_ticks() { ticks_of "$SERVER_PID" "$HELLO_PID" pg; }
+# Busy ticks of the whole machine (all but idle and iowait), and of this script's reaped children (wrk).
+machine_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+children_ticks() { awk '{print $16 + $17}' /proc/$$/stat; }
+# phase NAME PID URL [wrk args]: one measured wrk phase; besides wrk's output, NAME.cpu gets the
+# measured process's CPU per request (server for the 304s, hello for hello) and what everything
+# else on the machine used meanwhile (not the server, its PostgreSQL, hello or wrk): a neighbour's
+# build landing in one phase and not the other shows there.
+phase() {
+  local name=$1 pid=$2
+  shift 2
+  local m0 o0 c0 w0 m1 o1 c1 w1 t0 t1
+  m0=$(machine_busy); o0=$(ticks_of "$SERVER_PID" "$HELLO_PID" pg); c0=$(ticks_of "$pid"); w0=$(children_ticks); t0=$(date +%s%N)
+  run_wrk "$@" | tee "$WORK/$name.txt"
+  m1=$(machine_busy); o1=$(ticks_of "$SERVER_PID" "$HELLO_PID" pg); c1=$(ticks_of "$pid"); w1=$(children_ticks); t1=$(date +%s%N)
+  python3 -c "
+import sys
+m, o, c, w, ns, req = [float(x) for x in sys.argv[1:]]
+print(f'{c / $HZ * 1e6 / req:.2f} {(m - o - w) * 100 / $HZ / (ns / 1e9):.0f}')" \
+    $((m1 - m0)) $((o1 - o0)) $((c1 - c0)) $((w1 - w0)) $((t1 - t0)) "$(awk '/ requests in /{print $1}' "$WORK/$name.txt")" >"$WORK/$name.cpu"
+  echo "CPU: $(cut -d' ' -f1 "$WORK/$name.cpu") us of the measured process per request; others on the machine meanwhile: $(cut -d' ' -f2 "$WORK/$name.cpu") % of a core"
 }
 # settle WHAT: waits until the measured processes are idle (see the header); prints how long it took.
 SETTLE_NOTES=()
@@ -115,9 +145,9 @@ wrk -t2 -c"$CONNS" -d5s "http://127.0.0.1:$HELLO_PORT/" >/dev/null
 settle "after the warm-up"
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "304 path (device auth, If-None-Match), $CONNS connections, ${DURATION}s (round $r of $ROUNDS):"
-  run_wrk -s "$WORK/poll.lua" "http://127.0.0.1:$PORT/led/v1/playlist" | tee "$WORK/poll$r.txt"
+  phase "poll$r" "$SERVER_PID" -s "$WORK/poll.lua" "http://127.0.0.1:$PORT/led/v1/playlist"
   echo "bare Vert.x hello, $CONNS connections, ${DURATION}s (round $r of $ROUNDS):"
-  run_wrk "http://127.0.0.1:$HELLO_PORT/" | tee "$WORK/hello$r.txt"
+  phase "hello$r" "$HELLO_PID" "http://127.0.0.1:$HELLO_PORT/"
 done
 
 rps() { awk '/Requests\/sec/{print $2}' "$1"; }
@@ -145,7 +175,7 @@ read -r HELLO_RPS HELLO_P99 HELLO_P50 HELLO_P90 HELLO_BAD <<<"$(agg hello)"
 RATIO=$(python3 -c "print(f'{$POLL_RPS/$HELLO_RPS:.2f}')")
 ROUND_ROWS=""
 for ((r = 1; r <= ROUNDS; r++)); do
-  ROUND_ROWS+="| $r | $(rps "$WORK/poll$r.txt") | $(pct "$WORK/poll$r.txt" 99%) | $(rps "$WORK/hello$r.txt") | $(pct "$WORK/hello$r.txt" 99%) | $(python3 -c "print(f'{$(rps "$WORK/poll$r.txt")/$(rps "$WORK/hello$r.txt"):.2f}')") |"$'\n'
+  ROUND_ROWS+="| $r | $(rps "$WORK/poll$r.txt") | $(pct "$WORK/poll$r.txt" 99%) | $(rps "$WORK/hello$r.txt") | $(pct "$WORK/hello$r.txt" 99%) | $(python3 -c "print(f'{$(rps "$WORK/poll$r.txt")/$(rps "$WORK/hello$r.txt"):.2f}')") | $(cut -d' ' -f1 "$WORK/poll$r.cpu") / $(cut -d' ' -f1 "$WORK/hello$r.cpu") | $(cut -d' ' -f2 "$WORK/poll$r.cpu") / $(cut -d' ' -f2 "$WORK/hello$r.cpu") |"$'\n'
 done
 FIRST_RATIO=$(python3 -c "print(f'{$(rps "$WORK/poll1.txt")/$(rps "$WORK/hello1.txt"):.2f}')")
 echo "LED_POLL_RESULT poll_rps=$POLL_RPS hello_rps=$HELLO_RPS ratio=$RATIO poll_p99_ms=$POLL_P99 hello_p99_ms=$HELLO_P99 rounds=$ROUNDS first_pair_ratio=$FIRST_RATIO first_pair_poll_p99=$(pct "$WORK/poll1.txt" 99%)"
@@ -184,8 +214,8 @@ transport ${TRANSPORT:-?} on both server and hello.
 | bare Vert.x hello | $HELLO_RPS | ${HELLO_P50}ms | ${HELLO_P90}ms | ${HELLO_P99}ms | $HELLO_BAD |
 | ratio | **$RATIO** | | | | |
 
-| round | 304 req/s | 304 p99 | hello req/s | hello p99 | ratio |
-|---|---|---|---|---|---|
+| round | 304 req/s | 304 p99 | hello req/s | hello p99 | ratio | CPU us per request, server / hello | others' CPU % of a core, 304 / hello phase |
+|---|---|---|---|---|---|---|---|
 ${ROUND_ROWS}
 Round 1 alone is the figure as measured before (one 304 phase, then one hello phase): ratio **$FIRST_RATIO**, 304 p99 **$(pct "$WORK/poll1.txt" 99%)**.
 
