@@ -2,10 +2,8 @@
 # SMPP connector benchmark (issue 3): connector -> in-process SMSC simulator and the raw jSMPP
 # client -> the same simulator, in one run, loopback, receipts on, window 50, no throttle.
 # Usage: scripts/bench/smpp.sh [seconds-per-phase, default 60]
-# Both clients first run unmeasured for max(min(10, s/6), min(30, s/2)) s each, 30 s for s=60 (JIT
-# warm-up of the code they share and of each client's own; since 2026-12-06 evening, before it
-# min(10, s/6): SMPP_BENCH_PREWARM=10 gives that method for s=60); SMPP_BENCH_PREWARM=0 skips the
-# pre-warm (the method before 2026-12-06), SMPP_BENCH_PREWARM=n sets it;
+# Both clients first run unmeasured for min(10, s/6) s each (JIT warm-up of the code they share);
+# SMPP_BENCH_PREWARM=0 skips that (the method before 2026-12-06), SMPP_BENCH_PREWARM=n sets it;
 # SMPP_BENCH_RAW_FIRST=1 measures the raw client first. A full GC runs before each measured phase
 # (the previous phase's closed simulator is garbage: its ledger of every submit); SMPP_BENCH_GC=0 skips it.
 # Every 10 s each phase prints its rate, JVM CPU per part, GC time and heap for that interval too.

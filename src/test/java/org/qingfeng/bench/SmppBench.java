@@ -59,9 +59,8 @@ import java.util.concurrent.atomic.LongAdder;
  * measured separately, see BENCHMARKS.md).
  *
  * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase,
- * and before both an unmeasured run of each client for max(that, min(30, seconds/2)) s, 30 s for
- * the issue's 60 s run ({@code SMPP_BENCH_PREWARM} seconds; 10 gives the method of 2026-12-06
- * afternoon for a 60 s run, 0 none, the methodology before 2026-12-06). {@code SMPP_BENCH_RAW_FIRST=1}
+ * and before both an unmeasured run of each client for as long ({@code SMPP_BENCH_PREWARM}
+ * seconds; 0 for none, the methodology before 2026-12-06). {@code SMPP_BENCH_RAW_FIRST=1}
  * measures the raw client first. {@code SMPP_BENCH_GC=0} skips the full GC before each measured phase.
  */
 public final class SmppBench {
@@ -83,12 +82,7 @@ public final class SmppBench {
         // The phases share most of their code (jSMPP, the simulator): measured first in a fresh JVM,
         // the connector paid the JIT compilation of all of it (C2 threads took ~0.4 of a core in
         // its 20 s phase, ~0.15 in the raw one). An unmeasured run of both clients first evens that.
-        // 30 s of each for the 60 s run (JMH's convention: measure the steady state, warm both
-        // sides equally): with 10 s, C2 was still compiling the simulator's receipt path and recompiling
-        // the connector's accepted-part path (deoptimised at its first correlation-generation rotation)
-        // in the first 10-20 s of the connector's measured phase (JFR jdk.Compilation/Deoptimization).
-        int prewarm = Integer.parseInt(System.getenv().getOrDefault("SMPP_BENCH_PREWARM",
-                String.valueOf(defaultPrewarm(seconds, warmup))));
+        int prewarm = Integer.parseInt(System.getenv().getOrDefault("SMPP_BENCH_PREWARM", String.valueOf(warmup)));
         boolean rawFirst = "1".equals(System.getenv("SMPP_BENCH_RAW_FIRST"));
         if (prewarm > 0) {
             System.out.printf("pre-warm (not measured): %d s of each client, each against a fresh simulator "
@@ -124,11 +118,6 @@ public final class SmppBench {
         System.out.printf("ratio connector / raw = %.2f (target >= 0.80; connector target >= 5000 parts/s)%n",
                 connector / raw);
         System.exit(0);
-    }
-
-    /** Before 2026-12-06 evening: {@code warmup}, i.e. min(10, s/6); now half the phase, at most 30 s. */
-    static int defaultPrewarm(int seconds, int warmup) {
-        return Math.max(warmup, Math.min(30, seconds / 2));
     }
 
     /**
