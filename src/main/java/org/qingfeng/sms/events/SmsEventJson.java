@@ -10,12 +10,21 @@ package org.qingfeng.sms.events;
  */
 public final class SmsEventJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /**
+     * One builder per thread, reused: a fresh 384-char builder per event was the writer's largest
+     * allocation (one event per part and per receipt, on the submit loops and jSMPP's PDU threads).
+     * The output is ASCII (everything else is escaped), so the builder stays one byte per char.
+     */
+    private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(512));
+    /** A builder grown past this by an unusual event is dropped rather than kept for the thread's life. */
+    private static final int MAX_KEPT_CAPACITY = 8192;
 
     private SmsEventJson() {
     }
 
     public static String write(SmsEvent e) {
-        StringBuilder out = new StringBuilder(384);
+        StringBuilder out = BUFFER.get();
+        out.setLength(0);
         out.append("{\"type\":");
         string(out, e.type);
         out.append(",\"eventId\":");
@@ -42,7 +51,11 @@ public final class SmsEventJson {
         out.append(",\"receivedAt\":").append(e.receivedAt);
         out.append(",\"campaignId\":");
         number(out, e.campaignId);
-        return out.append('}').toString();
+        String json = out.append('}').toString();
+        if (out.capacity() > MAX_KEPT_CAPACITY) {
+            BUFFER.remove();
+        }
+        return json;
     }
 
     private static void number(StringBuilder out, Long value) {

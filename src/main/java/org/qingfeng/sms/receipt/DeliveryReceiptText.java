@@ -3,9 +3,7 @@ package org.qingfeng.sms.receipt;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Parses the SMPP 3.4 appendix B receipt text
@@ -40,7 +38,7 @@ public final class DeliveryReceiptText {
             return Optional.empty();
         }
         ParsedReceipt receipt = new ParsedReceipt();
-        Set<Field> seen = EnumSet.noneOf(Field.class);
+        int seen = 0; // bit per Field ordinal: an EnumSet per receipt was garbage on every deliver_sm
         Field current = null;
         int valueStart = 0;
         int n = text.length();
@@ -55,19 +53,20 @@ public final class DeliveryReceiptText {
             int end = keyEnd(text, i, KEYS[key]);
             i = end;
             Field field = KEY_FIELDS[key];
+            int bit = 1 << field.ordinal();
             // A repeated key is content (e.g. "stat:" inside the free text), not a new field.
-            if (seen.contains(field)) {
+            if ((seen & bit) != 0) {
                 continue;
             }
             if (current != null) {
-                assign(receipt, current, text.substring(valueStart, keyStart));
+                assign(receipt, current, text, valueStart, keyStart);
             }
-            seen.add(field);
+            seen |= bit;
             current = field;
             valueStart = end;
         }
         if (current != null) {
-            assign(receipt, current, text.substring(valueStart));
+            assign(receipt, current, text, valueStart, n);
         }
         if (receipt.id == null && receipt.stat == null) {
             return Optional.empty();
@@ -196,18 +195,27 @@ public final class DeliveryReceiptText {
         return Optional.empty();
     }
 
-    private static void assign(ParsedReceipt receipt, Field field, String rawValue) {
-        String value = rawValue.trim();
+    /**
+     * The value is {@code text[from, to)} trimmed as String.trim() trims; structured fields keep
+     * their first token. Indices, not substrings of substrings: one String per field.
+     */
+    private static void assign(ParsedReceipt receipt, Field field, String text, int from, int to) {
+        while (from < to && text.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && text.charAt(to - 1) <= ' ') {
+            to--;
+        }
         if (field == Field.TEXT) {
-            receipt.text = value;
+            receipt.text = text.substring(from, to);
             return;
         }
         // Structured fields never contain spaces; anything after the first token is noise.
-        int space = 0;
-        while (space < value.length() && !isSpace(value.charAt(space))) {
+        int space = from;
+        while (space < to && !isSpace(text.charAt(space))) {
             space++;
         }
-        String token = value.substring(0, space);
+        String token = text.substring(from, space);
         switch (field) {
             case ID: receipt.id = token; break;
             case SUB: receipt.sub = token; break;

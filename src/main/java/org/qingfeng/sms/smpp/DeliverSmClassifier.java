@@ -11,7 +11,6 @@ import org.qingfeng.sms.receipt.SmscIdNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * Tells receipts from mobile-originated messages and reads them. A receipt is a deliver_sm
@@ -50,11 +49,11 @@ final class DeliverSmClassifier {
 
     private ClassifiedDeliverSm receipt(DeliverSm pdu, String tlvId) {
         String text = pdu.getShortMessage() == null ? "" : new String(pdu.getShortMessage(), StandardCharsets.ISO_8859_1);
-        Optional<ParsedReceipt> parsed = DeliveryReceiptText.parse(text);
+        ParsedReceipt parsed = DeliveryReceiptText.parse(text).orElse(null);
         Integer tlvState = byteTlv(pdu, TAG_MESSAGE_STATE);
 
         // trim() as normalize() does: an id of control bytes only is no id. An empty TLV falls back to the text.
-        String rawId = tlvId != null && !tlvId.trim().isEmpty() ? tlvId : parsed.map(p -> p.id).orElse(null);
+        String rawId = tlvId != null && !tlvId.trim().isEmpty() ? tlvId : parsed != null ? parsed.id : null;
         if (rawId == null || rawId.trim().isEmpty()) {
             return ClassifiedDeliverSm.unreadable("receipt without receipted_message_id or readable text");
         }
@@ -62,7 +61,7 @@ final class DeliverSmClassifier {
         c.kind = ClassifiedDeliverSm.Kind.RECEIPT;
         c.smscId = normalizer.normalize(rawId.trim());
         // An empty "stat:" says nothing: it must not become a receipt with a blank word (read as UNKNOWN, a failure).
-        String statWord = parsed.map(p -> p.stat).filter(w -> !w.isBlank()).orElse(null);
+        String statWord = parsed != null && parsed.stat != null && !parsed.stat.isBlank() ? parsed.stat : null;
         if (tlvState != null) {
             c.state = ReceiptState.fromMessageState(tlvState);
         } else if (statWord != null) {
@@ -71,9 +70,10 @@ final class DeliverSmClassifier {
             return ClassifiedDeliverSm.unreadable("receipt " + rawId + " without message_state or stat");
         }
         c.statWord = statWord != null ? statWord : c.state.name();
-        c.errorCode = parsed.map(p -> p.err).orElseGet(() -> networkErrorCode(pdu));
-        c.submittedAt = parsed.map(p -> smscTime(p.submitDate)).orElse(null);
-        c.doneAt = parsed.map(p -> smscTime(p.doneDate)).orElse(null);
+        // Plain null checks, not Optional.map chains: four capturing lambdas per receipt on the PDU threads.
+        c.errorCode = parsed != null && parsed.err != null ? parsed.err : networkErrorCode(pdu);
+        c.submittedAt = parsed != null ? smscTime(parsed.submitDate) : null;
+        c.doneAt = parsed != null ? smscTime(parsed.doneDate) : null;
         c.source = pdu.getSourceAddr();
         c.destination = pdu.getDestAddress();
         return c;
