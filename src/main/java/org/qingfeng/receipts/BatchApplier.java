@@ -41,25 +41,11 @@ public final class BatchApplier {
   }
 
   public Future<Result> apply(List<SmsEvent> events) {
-    return apply(events, BatchGate.Ahead.NONE, new BatchGate());
-  }
-
-  /**
-   * Applies a batch while the batches {@code ahead} may still be in flight; {@code mine} tells the
-   * batches after this one what it locks and when (see {@link BatchRounds}). Only the first, plain
-   * transaction applies in two rounds; a replaying one takes all its locks at once.
-   */
-  Future<Result> apply(List<SmsEvent> events, BatchGate.Ahead ahead, BatchGate mine) {
-    return applyOnce(events, ahead, mine).onComplete(ar -> mine.release());
-  }
-
-  private Future<Result> applyOnce(List<SmsEvent> events, BatchGate.Ahead ahead, BatchGate mine) {
     List<SmsEvent> unique = dedupe(events);
     if (unique.isEmpty()) {
       return Future.succeededFuture(Result.EMPTY);
     }
     if (replaying) {
-      mine.release();
       return apply(events, unique).onSuccess(r -> replaying = r.duplicates() > 0);
     }
     // Usually no event of a batch was applied before: log them with a plain insert. If one was
@@ -72,13 +58,12 @@ public final class BatchApplier {
       // Nothing waits on the insert: the statements after it go out with it (pipelined); if it
       // fails, they fail too, and the insert's failure is the one reported.
       Future<Void> logged = store.logNewEvents(c, unique);
-      Future<Result> rest = applyFresh(c, events, unique, all, ahead, mine);
+      Future<Result> rest = applyFresh(c, events, unique, all);
       return Future.join(logged, rest).transform(ar -> logged.failed() ? Future.<Result>failedFuture(logged.cause()) : rest);
     }).recover(err -> {
       if (err instanceof PgException pg && "23505".equals(pg.getSqlState())
           && ReceiptStore.EVENT_LOG_KEY.equals(pg.getConstraint())) {
         replaying = true;
-        mine.release();
         return apply(events, unique);
       }
       return Future.failedFuture(err);
@@ -86,13 +71,11 @@ public final class BatchApplier {
   }
 
   private Future<Result> apply(List<SmsEvent> events, List<SmsEvent> unique) {
-    return PipelinedTransaction.run(store.pool(), c -> store.logEvents(c, unique)
-        .compose(fresh -> applyFresh(c, events, unique, fresh, null, null)));
+    return PipelinedTransaction.run(store.pool(), c -> store.logEvents(c, unique).compose(fresh -> applyFresh(c, events, unique, fresh)));
   }
 
   /** The rest of a batch's transaction, once its events are in the log ({@code fresh}: those logged just now). */
-  private Future<Result> applyFresh(SqlConnection c, List<SmsEvent> events, List<SmsEvent> unique, Set<String> fresh,
-      BatchGate.Ahead ahead, BatchGate mine) {
+  private Future<Result> applyFresh(SqlConnection c, List<SmsEvent> events, List<SmsEvent> unique, Set<String> fresh) {
     List<SmsEvent> submits = new ArrayList<>();
     List<SmsEvent> receipts = new ArrayList<>();
     List<SmsEvent> anonymous = new ArrayList<>();
@@ -115,64 +98,9 @@ public final class BatchApplier {
     Future<Set<String>> known = anonymous.isEmpty() ? Future.succeededFuture(Set.of()) : store.messagesOf(c, anonymous);
     return known.compose(found -> {
       messages.addAll(found);
-      if (ahead == null) {
-        return applyLocked(c, messages, submits, receipts)
-            .map(r -> new Result(events.size(), fresh.size(), duplicates, r.matched(), r.messagesChanged()));
-      }
-      return ahead.busy().compose(busy -> {
-        mine.messages(messages);
-        BatchRounds rounds = new BatchRounds(messages, found, submits, receipts, busy);
-        long unknownCutoff = clock.millis() - unknownAfterMs;
-        Map<String, Long> campaigns = campaigns(submits);
-        StatsDelta delta = new StatsDelta();
-        Round first = round(c, rounds.firstMessages, rounds.firstSubmits, rounds.firstReceipts, campaigns, unknownCutoff, delta);
-        Future<Round> second = rounds.secondMessages.isEmpty() && rounds.secondReceipts.isEmpty()
-            ? Future.succeededFuture(Round.NONE)
-            : ahead.locked().map(v -> round(c, rounds.secondMessages, rounds.secondSubmits, rounds.secondReceipts,
-                campaigns, unknownCutoff, delta));
-        second.compose(r -> Future.all(first.locked(), r.locked())).onComplete(ar -> mine.locked());
-        return second.compose(r -> Future.all(first.done(), r.done()).compose(v -> store.applyStats(c, delta).map(x ->
-            new Result(events.size(), fresh.size(), duplicates, first.matched().result() + r.matched().result(),
-                first.done().result() + r.done().result()))));
-      });
+      return applyLocked(c, messages, submits, receipts)
+          .map(r -> new Result(events.size(), fresh.size(), duplicates, r.matched(), r.messagesChanged()));
     });
-  }
-
-  /** One round's statements: its lock, and (once they are done) the messages it changed, its delta added. */
-  private record Round(Future<Void> locked, Future<Integer> matched, Future<Integer> done) {
-    static final Round NONE = new Round(Future.succeededFuture(), Future.succeededFuture(0), Future.succeededFuture(0));
-  }
-
-  private Round round(SqlConnection c, Set<String> messages, List<SmsEvent> submits, List<SmsEvent> receipts,
-      Map<String, Long> campaigns, long unknownCutoff, StatsDelta delta) {
-    if (messages.isEmpty()) {
-      Future<Void> parked = store.park(c, receipts);
-      return new Round(Future.succeededFuture(), parked.map(0), parked.map(0));
-    }
-    Future<Void> locked = store.lock(c, messages);
-    Future<Map<String, MessageState>> before = store.snapshot(c, messages);
-    Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
-    Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
-        s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
-    Future<Integer> matched = store.match(c, messages, receipts);
-    Future<List<MessageState>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
-    Future<Integer> done = Future.all(List.of(locked, before, parts, matched, changed)).map(v -> {
-      for (MessageState after : changed.result()) {
-        delta.transition(before.result().get(after.messageId()), after);
-      }
-      return changed.result().size();
-    });
-    return new Round(locked, matched, done);
-  }
-
-  private static Map<String, Long> campaigns(List<SmsEvent> submits) {
-    Map<String, Long> campaigns = new HashMap<>();
-    for (SmsEvent s : submits) {
-      if (s.campaignId != null) {
-        campaigns.putIfAbsent(s.messageId, s.campaignId);
-      }
-    }
-    return campaigns;
   }
 
   /** For sweeps: matches parked receipts of these messages and re-derives their status (e.g. unknown). */
@@ -186,10 +114,33 @@ public final class BatchApplier {
 
   private Future<Result> applyLocked(SqlConnection c, Set<String> messages, List<SmsEvent> submits,
       List<SmsEvent> receipts) {
-    StatsDelta delta = new StatsDelta();
-    Round r = round(c, messages, submits, receipts, campaigns(submits), clock.millis() - unknownAfterMs, delta);
-    int n = submits.size() + receipts.size();
-    return r.done().compose(changed -> store.applyStats(c, delta).map(x -> new Result(n, n, 0, r.matched().result(), changed)));
+    long unknownCutoff = clock.millis() - unknownAfterMs;
+    Map<String, Long> campaigns = new HashMap<>();
+    for (SmsEvent s : submits) {
+      if (s.campaignId != null) {
+        campaigns.putIfAbsent(s.messageId, s.campaignId);
+      }
+    }
+    if (messages.isEmpty()) {
+      return store.park(c, receipts).map(v -> new Result(receipts.size(), receipts.size(), 0, 0, 0));
+    }
+    // Pipelined: the statements go out together and Postgres runs them in this order on the
+    // connection, so the lock is held before the snapshot and every change that follows.
+    Future<Void> locked = store.lock(c, messages);
+    Future<Map<String, MessageState>> before = store.snapshot(c, messages);
+    Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
+    Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
+        s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
+    Future<Integer> matched = store.match(c, messages, receipts);
+    Future<List<MessageState>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
+    return Future.all(List.of(locked, before, parts, matched, changed)).compose(v -> {
+      StatsDelta delta = new StatsDelta();
+      for (MessageState after : changed.result()) {
+        delta.transition(before.result().get(after.messageId()), after);
+      }
+      int n = submits.size() + receipts.size();
+      return store.applyStats(c, delta).map(x -> new Result(n, n, 0, matched.result(), changed.result().size()));
+    });
   }
 
   /**

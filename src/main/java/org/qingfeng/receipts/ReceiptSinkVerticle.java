@@ -59,8 +59,6 @@ public final class ReceiptSinkVerticle extends VerticleBase {
   private long firstBufferedAt; // System.nanoTime() of the oldest buffered record
   /** Batches taken from the buffer whose offsets are not yet handed to {@link #applied} (or dropped). */
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-  /** The longest a batch waits, idle in its transaction, for the batches ahead (see {@link BatchGate.Ahead}). */
-  private static final long AHEAD_MAX_WAIT_MS = 1_000;
   /** Completes when every batch taken so far is applied and its offsets noted: the next one chains on it. */
   private Future<Void> allApplied = Future.succeededFuture();
   private boolean paused;
@@ -195,8 +193,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
    * Applies a batch, in its own transaction, while the batches before it may still be applying or
    * committing (up to {@code batchesInFlight}): the commit's fsync and the client's round trips of
    * one batch overlap the next one's statements. Batches touching the same messages are serialised
-   * by the messages' locks in Postgres, but a batch applies the messages no batch ahead touches
-   * first, without waiting ({@link BatchRounds}); the few whose receipts and submit results meet only by SMSC
+   * by the messages' locks in Postgres; the few whose receipts and submit results meet only by SMSC
    * id wait here for the earlier batch ({@link BatchFootprint}). Offsets are noted strictly in
    * batch order, each only once this batch and every earlier one committed.
    */
@@ -223,19 +220,13 @@ public final class ReceiptSinkVerticle extends VerticleBase {
     // An earlier batch's failure (only when stopping) is reported by that batch; this one only waits.
     Future<Void> mayStart = before.isEmpty() ? Future.succeededFuture()
         : Future.join(before).transform(ar -> Future.<Void>succeededFuture());
-    List<BatchGate> gates = new ArrayList<>();
-    for (InFlight f : inFlight) {
-      gates.add(f.gate());
-    }
-    BatchGate mine = new BatchGate();
-    Future<Void> stored = mayStart.compose(v -> applier.apply(items, BatchGate.Ahead.of(vertx, gates, AHEAD_MAX_WAIT_MS), mine))
+    Future<Void> stored = mayStart.compose(v -> applier.apply(items))
         .compose(poison -> {
           List<ResilientApplier.Poison> all = new ArrayList<>(invalid);
           all.addAll(poison);
           return deadLetters.sendAll(all);
         });
-    stored.onComplete(ar -> mine.release());
-    inFlight.add(new InFlight(footprint, stored, mine));
+    inFlight.add(new InFlight(footprint, stored));
     Future<Void> earlier = allApplied;
     Future<Void> done = stored.transform(ar -> earlier.transform(e -> {
       if (ar.failed()) {
@@ -252,7 +243,7 @@ public final class ReceiptSinkVerticle extends VerticleBase {
   }
 
   /** A batch taken from the buffer: what it touches, and when it is applied and its dead letters sent. */
-  private record InFlight(BatchFootprint footprint, Future<Void> stored, BatchGate gate) {
+  private record InFlight(BatchFootprint footprint, Future<Void> stored) {
   }
 
   /**

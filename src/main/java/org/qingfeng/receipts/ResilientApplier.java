@@ -49,28 +49,17 @@ final class ResilientApplier {
 
   /** Completes with the poison records once every other record is applied; fails only when the sink stops. */
   Future<List<Poison>> apply(List<Item> items) {
-    return apply(items, BatchGate.Ahead.NONE, new BatchGate());
-  }
-
-  /** The first attempt runs beside the batches {@code ahead} (see {@link BatchRounds}); any retry on its own. */
-  Future<List<Poison>> apply(List<Item> items, BatchGate.Ahead ahead, BatchGate mine) {
     if (items.isEmpty()) {
-      mine.release();
       return Future.succeededFuture(List.of());
     }
-    return attempt(items, 0, options.retryBackoffMinMs, ahead, mine);
+    return attempt(items, 0, options.retryBackoffMinMs);
   }
 
   private Future<List<Poison>> attempt(List<Item> items, int dataFailures, long backoff) {
-    return attempt(items, dataFailures, backoff, BatchGate.Ahead.NONE, new BatchGate());
-  }
-
-  private Future<List<Poison>> attempt(List<Item> items, int dataFailures, long backoff, BatchGate.Ahead ahead,
-      BatchGate mine) {
     long t0 = System.nanoTime();
     List<SmsEvent> events = new ArrayList<>(items.size());
     items.forEach(i -> events.add(i.event()));
-    return applier.apply(events, ahead, mine).map(result -> {
+    return applier.apply(events).map(result -> {
       metrics.batch(items.size(), result, System.nanoTime() - t0);
       return List.<Poison>of();
     }).recover(err -> {
