@@ -22,7 +22,10 @@ import org.qingfeng.sms.events.SmsEvent;
  * Every statement that takes row locks sees its input sorted, so two sinks lock in one order.
  */
 public final class ReceiptStore {
-  private static final String TS = "to_timestamp(%s / 1000.0)";
+  // float8 division: to_timestamp takes a float8 anyway, and the quotient of an int8 below 2^53
+  // and 1000 correctly rounded is the float8 that numeric division then casts to (the same
+  // timestamp, checked over 2.5 million values), at a third of the cost; a batch does ~12,000.
+  private static final String TS = "to_timestamp(%s / 1000.0::float8)";
   private static final String MS = "(extract(epoch FROM %s) * 1000)::int8";
   static final String FAILED_STATES = "('undeliverable','expired','rejected','deleted','unknown')";
   /** Advisory-lock class of receipt messages (pg_advisory_xact_lock(class, hashtext(message_id))). */
@@ -309,6 +312,11 @@ public final class ReceiptStore {
    * has (0: none, e.g. test sends). A message's row is created in the batch that created its
    * first part, whose submit result carries the campaign, so no separate message → campaign
    * table is written and read per batch.
+   *
+   * <p>The rejection's and the first failure's codes are looked up only for the messages that have
+   * one (a few in a hundred), by a probe in the CASE that needs them, rather than by ordered
+   * aggregates over every message's parts: those set up two sorts per message, a third of the
+   * aggregation's time.
    */
   Future<List<MessageState>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
       long unknownCutoffMs) {
@@ -321,9 +329,7 @@ public final class ReceiptStore {
         + " count(*) FILTER (WHERE " + failed + ")::int4 AS failed,"
         + " count(*) FILTER (WHERE p.submit_status = 'rejected') AS rejected,"
         + " min(p.submitted_at) AS submitted_at,"
-        + " (array_agg(p.command_status ORDER BY p.part_index) FILTER (WHERE p.submit_status = 'rejected'))[1] AS reject_cs,"
         + " min(p.submit_received_at) FILTER (WHERE p.submit_status = 'rejected') AS rejected_at,"
-        + " (array_agg(p.error_code ORDER BY p.receipt_at, p.part_index) FILTER (WHERE " + failed + "))[1] AS fail_code,"
         + " min(p.receipt_at) FILTER (WHERE " + failed + ") AS failed_at,"
         + " max(p.receipt_at) AS last_receipt, max(p.done_at) AS done_at"
         + " FROM receipt_part p WHERE p.message_id = m.id) a WHERE a.n > 0),"
@@ -331,8 +337,10 @@ public final class ReceiptStore {
         + " a.failed, CASE WHEN a.rejected > 0 THEN 'rejected' WHEN a.failed > 0 THEN 'failed'"
         + "   WHEN a.delivered >= a.parts THEN 'delivered' WHEN a.submitted_at < " + ts("$2::int8") + " THEN 'unknown'"
         + "   ELSE 'submitted' END AS status,"
-        + " CASE WHEN a.rejected > 0 THEN '0x' || upper(lpad(to_hex(a.reject_cs), 8, '0'))"
-        + "   WHEN a.failed > 0 THEN a.fail_code END AS error_code,"
+        + " CASE WHEN a.rejected > 0 THEN '0x' || upper(lpad(to_hex((SELECT p.command_status FROM receipt_part p"
+        + "   WHERE p.message_id = a.message_id AND p.submit_status = 'rejected' ORDER BY p.part_index LIMIT 1)), 8, '0'))"
+        + "   WHEN a.failed > 0 THEN (SELECT p.error_code FROM receipt_part p WHERE p.message_id = a.message_id AND "
+        + failed + " ORDER BY p.receipt_at, p.part_index LIMIT 1) END AS error_code,"
         + " a.submitted_at,"
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
