@@ -42,9 +42,14 @@ final class SmppTestClient implements AutoCloseable {
     }
 
     static SmppTestClient bind(int port, String systemId, String password) throws IOException {
+        return bind(port, systemId, password, 8);
+    }
+
+    /** With one PDU thread the client handles PDUs in the order they came off the wire. */
+    static SmppTestClient bind(int port, String systemId, String password, int pduThreads) throws IOException {
         SMPPSession session = new SMPPSession(new TcpNoDelayConnectionFactory());
         session.setTransactionTimer(2_000);
-        session.setPduProcessorDegree(8);
+        session.setPduProcessorDegree(pduThreads);
         SmppTestClient client = new SmppTestClient(session);
         session.setMessageReceiverListener(client.listener());
         session.connectAndBind("127.0.0.1", port, new BindParameter(BindType.BIND_TRX, systemId, password, "",

@@ -3,6 +3,8 @@ package org.qingfeng.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,7 +80,13 @@ class SmscSimulatorTest {
         long started = System.nanoTime();
         smsc.close();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(3_000);
-        awaitState(good, SessionState.CLOSED);
+        // jSMPP's client can end in UNBOUND instead of CLOSED: it handles the simulator's unbind on a PDU thread
+        // while its reader thread meets the closed socket, and the unbind may set its state after the close.
+        // Either way the link is gone; a refused connect proves the listener is too.
+        TestLogs.await(() -> !good.session.getSessionState().isBound());
+        assertThat(good.session.getSessionState()).isIn(SessionState.UNBOUND, SessionState.CLOSED);
+        assertThatThrownBy(() -> new Socket("127.0.0.1", smsc.port()).close())
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -199,7 +207,10 @@ class SmscSimulatorTest {
     void sendsTheReceiptBeforeTheResponseWhenAsked() throws Exception {
         smsc = start(options().receiptDelayMs(2_000));
         smsc.setFaults(FaultOptions.none().receiptBeforeResponse(true));
-        SmppTestClient client = client();
+        // One PDU thread, so the client sees the two PDUs in wire order; with several, the submit_sm_resp
+        // may be handled first even though the simulator wrote the receipt first.
+        SmppTestClient client = SmppTestClient.bind(smsc.port(), "qingfeng", "secret", 1);
+        clients.add(client);
         String id = client.submit(HANDSET, 0, encoder.encode(GSM_TEXT, 1).partList().get(0), SmppTestClient.RECEIPT_REQUESTED);
         long afterResponse = client.clock.incrementAndGet();
 
