@@ -41,9 +41,6 @@ public final class ReceiptStore {
     return pool;
   }
 
-  // Sorts of the batch's own arrays (unnest of text parameters, the database's default collation)
-  // say COLLATE "C": bytes compared, as in the keys they are inserted into (V8_2) and as Java's
-  // String order, in which the batch's messages are locked.
   private static String ts(String col) {
     return String.format(TS, col);
   }
@@ -182,7 +179,7 @@ public final class ReceiptStore {
         + "   command_status, submitted_at, submit_received_at, submit_event_id, state, stat_word, error_code, done_at,"
         + "   receipt_at, receipt_event_id)"
         + "   SELECT m, pi, pt, ch, s, st, cs, " + ts("coalesce(sa, ra)") + ", " + ts("ra") + ", e, rst, rsw, rec, "
-        + ts("rda") + ", " + ts("rra") + ", re FROM v WHERE tid IS NULL ORDER BY m COLLATE \"C\", pi),"
+        + ts("rda") + ", " + ts("rra") + ", re FROM v WHERE tid IS NULL ORDER BY m, pi),"
         + " upd AS (UPDATE receipt_part p SET part_total = v.pt, channel = v.ch, smsc_id = v.s, submit_status = v.st,"
         + "   command_status = v.cs, submitted_at = " + ts("coalesce(v.sa, v.ra)") + ", submit_received_at = "
         + ts("v.ra") + ", submit_event_id = v.e FROM v WHERE v.tid IS NOT NULL AND p.ctid = v.tid"
@@ -290,8 +287,7 @@ public final class ReceiptStore {
         + " gone_u AS (DELETE FROM receipt_unmatched WHERE event_id IN (SELECT event_id FROM cand WHERE src = 'u')),"
         + " parked AS (INSERT INTO receipt_parked (event_id, channel, smsc_id, message_id, state, stat_word, error_code,"
         + "   done_at, receipt_at) SELECT e, ch, s, m, st, sw, ec, " + ts("da") + ", " + ts("ra") + " FROM r"
-        + "   WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.event_id = r.e) ORDER BY e COLLATE \"C\""
-        + "   ON CONFLICT (event_id) DO NOTHING),"
+        + "   WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.event_id = r.e) ORDER BY e ON CONFLICT (event_id) DO NOTHING),"
         + " best AS (SELECT DISTINCT ON (message_id, part_index) * FROM cand"
         + "   ORDER BY message_id, part_index, (state <> 'enroute') DESC, receipt_at DESC, event_id DESC),"
         + " upd AS (UPDATE receipt_part t SET state = b.state, stat_word = b.stat_word, error_code = b.error_code,"
@@ -349,7 +345,7 @@ public final class ReceiptStore {
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
         + " a.done_at FROM agg a"
-        + " ORDER BY a.message_id COLLATE \"C\")"
+        + " ORDER BY a.message_id)"
         + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
         + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"
         + " ON CONFLICT (message_id) DO UPDATE SET campaign_id = " + campaign + ", channel = EXCLUDED.channel,"
