@@ -42,14 +42,18 @@ sql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" \
 kill $SERVICES; wait $SERVICES 2>/dev/null || true
 start_services
 sql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+sql -c "SELECT datname, datlocprovider, datcollate FROM pg_database WHERE datname = current_database()"
+sql -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-SINK_BENCH_REFERENCE=0 java -Xmx1g -Dlogback.configurationFile=scripts/bench/logback-bench.xml \
+SINK_BENCH_REFERENCE=0 java -Xmx1g -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
   -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.SinkBench "$PG_PORT" "$KAFKA" "$EVENTS" "$BATCH"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sql -c "SELECT calls, round(total_exec_time::numeric) AS exec_ms, round(total_plan_time::numeric) AS plan_ms,
     round((total_exec_time / calls)::numeric, 2) AS ms_per_call, rows, shared_blks_hit + shared_blks_read AS blocks,
     wal_records, wal_bytes, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
   FROM pg_stat_statements WHERE calls >= 10 ORDER BY total_exec_time DESC LIMIT 20"
+# WAL of the whole run (sink, raw reference and the bench's own reads and setup).
+sql -c "SELECT wal_records, wal_fpi, pg_size_pretty(wal_bytes) AS wal_bytes FROM pg_stat_wal"
 # Rows written per table, how many updates were HOT (no new index entries), and the table and index sizes.
 sql -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del,
     pg_size_pretty(pg_table_size(relid)) AS heap, pg_size_pretty(pg_indexes_size(relid)) AS indexes

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +81,12 @@ public final class SinkBench {
       produce(vertx, kafka, topics.smsEvents, events);
       System.out.printf("produced %,d events to %s in %.1f s%n", n, topics.smsEvents, (System.nanoTime() - t0) / 1e9);
 
+      // PostgreSQL's CPU per row: on this shared machine wall-clock rates move with the neighbours'
+      // load, the server's CPU per row much less (pgdata: -Dsinkbench.pgdata, e.g. $WORK/services/pg).
+      String pgData = System.getProperty("sinkbench.pgdata");
+      Map<Long, Long> cpu0 = pgCpu(pgData);
       double raw1 = rawInsert(pool, events, batch);
+      long cpuRaw1 = pgCpuMillis(pgData, cpu0);
       System.out.printf("raw unnest insert (before): %,d rows in batches of %d: %,.0f rows/s%n", n, batch, raw1);
 
       ReceiptSinkOptions o = new ReceiptSinkOptions(kafka, topics.smsEvents, topics.dlq);
@@ -88,6 +94,7 @@ public final class SinkBench {
       o.batchSize = batch;
       Clock clock = Clock.fixed(Instant.ofEpochMilli(TestEvents.T0 + 3_600_000), ZoneOffset.UTC);
       ReceiptSinkVerticle sink = new ReceiptSinkVerticle(o, pool, new SimpleMeterRegistry(), clock);
+      Map<Long, Long> cpuSink0 = pgCpu(pgData);
       long deployed = System.nanoTime();
       await(vertx.deployVerticle(sink));
       long firstAt = 0;
@@ -111,9 +118,18 @@ public final class SinkBench {
       double sinkRate = (n - firstApplied) / ((lastAt - firstAt) / 1e9);
       System.out.printf("sink: %,d events applied; %.2f s from deploy, %.2f s from the first applied batch (%,.0f events)"
           + " to the last: %,.0f events/s%n", n, (lastAt - deployed) / 1e9, (lastAt - firstAt) / 1e9, firstApplied, sinkRate);
+      long cpuSink = pgCpuMillis(pgData, cpuSink0);
       await(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
 
+      Map<Long, Long> cpu2 = pgCpu(pgData);
       double raw2 = rawInsert(pool, events, batch);
+      long cpuRaw2 = pgCpuMillis(pgData, cpu2);
+      if (pgData != null) {
+        // The sink's figure includes the few ms of batches applied before the first one timed.
+        System.out.printf("PostgreSQL CPU: sink %.1f us/event (%,d ms), raw %.1f / %.1f us/row (%,d / %,d ms),"
+            + " sink / raw %.2f%n", cpuSink * 1000.0 / n, cpuSink, cpuRaw1 * 1000.0 / n, cpuRaw2 * 1000.0 / n, cpuRaw1,
+            cpuRaw2, cpuSink * 2.0 / Math.max(1, cpuRaw1 + cpuRaw2));
+      }
       System.out.printf("raw unnest insert (after): %,d rows in batches of %d: %,.0f rows/s%n", n, batch, raw2);
       double raw = (raw1 + raw2) / 2;
       System.out.printf("RESULT sink %,.0f events/s, raw %,.0f rows/s (mean of %,.0f and %,.0f), ratio %.3f;"
@@ -135,6 +151,27 @@ public final class SinkBench {
       System.exit(1);
     }
     System.out.println("verified");
+  }
+
+  /** CPU ms of the PostgreSQL serving {@code pgData} and its children since {@code since} (per process). */
+  static long pgCpuMillis(String pgData, Map<Long, Long> since) {
+    Map<Long, Long> now = pgCpu(pgData);
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : now.entrySet()) {
+      // A process that ended meanwhile (an autovacuum worker) is lost, never counted negative.
+      sum += e.getValue() - since.getOrDefault(e.getKey(), 0L);
+    }
+    return sum;
+  }
+
+  static Map<Long, Long> pgCpu(String pgData) {
+    Map<Long, Long> out = new HashMap<>();
+    if (pgData != null) {
+      for (ProcessHandle p : CpuTicks.postgres(pgData)) {
+        out.put(p.pid(), CpuTicks.millis(List.of(p)));
+      }
+    }
+    return out;
   }
 
   /** The same rows as the sink's event log insert, into a copy of receipt_event_log, one transaction per batch. */
