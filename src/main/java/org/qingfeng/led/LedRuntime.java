@@ -70,9 +70,11 @@ public final class LedRuntime {
     if (cached != null && cached.freshFor(snap.generation, now)) {
       return cached;
     }
-    Playlist p = compiler.compile(snap, screen, now, cached);
-    cache.put(screen.id, p);
-    return p;
+    // A wake-up answers a screen's polls from every event loop at once: without the entry's lock
+    // each loop compiled the same playlist. A newer generation compiled meanwhile is kept, never
+    // replaced by one from this older snapshot.
+    return cache.compute(screen.id, (id, old) -> old != null && old.generation >= snap.generation && now.isBefore(old.validUntil)
+        ? old : compiler.compile(snap, screen, now, old));
   }
 
   /** Loads the given parts (all of them first time); completes once a load begun after this call is applied. */
@@ -109,6 +111,11 @@ public final class LedRuntime {
         LOG.warn("LED {} reload failed: {}", parts, ar.cause().toString());
       }
       promises.forEach(pr -> pr.handle(ar));
+      if (ar.succeeded()) {
+        // After the callers' continuations: an alert's 201 is then queued on its event loop
+        // before the wake-up's task, not behind thousands of answers.
+        wakeWaiters();
+      }
       runNext();
     });
   }
@@ -129,15 +136,13 @@ public final class LedRuntime {
       }
       if (!all && screens.result() == old.screens && content.result() == old.content && loadedAlerts == old.alerts) {
         // Nothing changed, but time may have (an expiry timer's reload): held polls whose
-        // playlist ran out are answered; the others cost a cache look-up each.
-        wakeWaiters();
+        // playlist ran out are answered (after this load); the others cost a cache look-up each.
         return null;
       }
       LedSnapshot next = new LedSnapshot(screens.result(), content.result(), loadedAlerts, all ? 1 : old.generation + 1);
       snapshot.set(next);
       cache.keySet().removeIf(id -> !next.screens.byId.containsKey(id));
       scheduleExpiry(next);
-      wakeWaiters();
       return null;
     });
   }
