@@ -36,6 +36,9 @@ public final class LedRuntime {
   private Set<String> pending = new HashSet<>();
   private List<Promise<Void>> pendingPromises = new ArrayList<>();
   private boolean running;
+  /** A load changed what held polls may see and they were not woken yet (see runNext). */
+  private boolean wakeOwed;
+  private boolean wakeDeferred;
   private long expiryTimer = -1;
 
   public LedRuntime(Vertx vertx, LedStore store, LedSettings settings) {
@@ -111,9 +114,20 @@ public final class LedRuntime {
         LOG.warn("LED {} reload failed: {}", parts, ar.cause().toString());
       }
       promises.forEach(pr -> pr.handle(ar));
-      if (ar.succeeded()) {
-        // After the callers' continuations: an alert's 201 is then queued on its event loop
-        // before the wake-up's task, not behind thousands of answers.
+      // After the callers' continuations: an alert's 201 is then queued on its event loop
+      // before the wake-up's task, not behind thousands of answers. When another load is already
+      // asked for (an alert's NOTIFY starts a load, and its POST asks for one more), the wake-up
+      // waits for that one, once: its result is newer, and the POST's answer then comes first.
+      boolean wake;
+      synchronized (lock) {
+        wakeOwed |= ar.succeeded();
+        wake = wakeOwed && (pending.isEmpty() || wakeDeferred);
+        wakeDeferred = wakeOwed && !wake;
+        if (wake) {
+          wakeOwed = false;
+        }
+      }
+      if (wake) {
         wakeWaiters();
       }
       runNext();
