@@ -11,6 +11,10 @@
 # to profile it); QF_BENCH_KEEP_LOG=FILE copies the server log there at the end.
 # QF_BENCH_JAR=FILE runs that jar (server, hello and fan-out client) instead of target/qingfeng.jar,
 # e.g. a saved main jar for an A/B pair in the same lock window.
+# QF_BENCH_FANOUT_CLIENT=nio|vertx (default nio): what holds the fan-out's long-polls (AlertFanout.java):
+# one thread with a selector and a plain HTTP/1.1 reader, or the Vert.x HttpClient used until
+# 2026-12-06 night (one loop per core; it took 83-142 % of one of the two cores from the server).
+# Both check every answer (200, alert first) and time the last one from the alert POST being sent.
 # QF_BENCH_ROUNDS=N (default 2): N alternating pairs of phases (304, hello, 304, hello, ...), each
 # DURATION_S long; the figure is the aggregate (requests over time of all 304 phases against all
 # hello phases, the worst phase's p99), and the first pair alone is also printed: the figure as
@@ -181,7 +185,8 @@ FIRST_RATIO=$(python3 -c "print(f'{$(rps "$WORK/poll1.txt")/$(rps "$WORK/hello1.
 echo "LED_POLL_RESULT poll_rps=$POLL_RPS hello_rps=$HELLO_RPS ratio=$RATIO poll_p99_ms=$POLL_P99 hello_p99_ms=$HELLO_P99 rounds=$ROUNDS first_pair_ratio=$FIRST_RATIO first_pair_poll_p99=$(pct "$WORK/poll1.txt" 99%)"
 
 echo "alert fan-out: $FAN_CONNS long-polls over $FAN_SCREENS screens..."
-java -Xmx2g -cp "$JAR" scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" | tee "$WORK/fanout.txt"
+FAN_CLIENT=${QF_BENCH_FANOUT_CLIENT:-nio}
+java -Xmx2g -cp "$JAR" scripts/bench/AlertFanout.java $PORT "$TOKEN" "$FAN_SCREENS" "$FAN_CONNS" 2 "$FAN_CLIENT" | tee "$WORK/fanout.txt"
 FAN_MS=$(sed -n 's/.*FANOUT_MS=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
 FAN_OK=$(sed -n 's/.*FANOUT_OK=\([0-9]*\).*/\1/p' "$WORK/fanout.txt")
 FAN_ACK_MS=$(sed -n 's/.*FANOUT_AFTER_ACK_MS=\(-\?[0-9]*\).*/\1/p' "$WORK/fanout.txt")
@@ -219,7 +224,7 @@ transport ${TRANSPORT:-?} on both server and hello.
 ${ROUND_ROWS}
 Round 1 alone is the figure as measured before (one 304 phase, then one hello phase): ratio **$FIRST_RATIO**, 304 p99 **$(pct "$WORK/poll1.txt" 99%)**.
 
-Alert fan-out: **$FAN_OK of $FAN_CONNS** long-polls ($FAN_SCREENS screens) answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
+Alert fan-out (client \`$FAN_CLIENT\`): **$FAN_OK of $FAN_CONNS** long-polls ($FAN_SCREENS screens) answered with the alert first, the last **$FAN_MS ms** after the alert POST was sent
 ($FAN_ACK_MS ms after its 201 arrived). Server log: ${WAKE:-no wake-up logged}.
 This first alert is the measure (a fresh server answering long-polls for the first time, its fan-out code
 not yet JIT-compiled). A second alert on the same connections (the code warmed by the first, as on a

@@ -36,6 +36,9 @@ public final class LedRuntime {
   private Set<String> pending = new HashSet<>();
   private List<Promise<Void>> pendingPromises = new ArrayList<>();
   private boolean running;
+  /** A load changed what held polls may see and they were not woken yet (see runNext). */
+  private boolean wakeOwed;
+  private boolean wakeDeferred;
   private long expiryTimer = -1;
 
   public LedRuntime(Vertx vertx, LedStore store, LedSettings settings) {
@@ -70,9 +73,11 @@ public final class LedRuntime {
     if (cached != null && cached.freshFor(snap.generation, now)) {
       return cached;
     }
-    Playlist p = compiler.compile(snap, screen, now, cached);
-    cache.put(screen.id, p);
-    return p;
+    // A wake-up answers a screen's polls from every event loop at once: without the entry's lock
+    // each loop compiled the same playlist. A newer generation compiled meanwhile is kept, never
+    // replaced by one from this older snapshot.
+    return cache.compute(screen.id, (id, old) -> old != null && old.generation >= snap.generation && now.isBefore(old.validUntil)
+        ? old : compiler.compile(snap, screen, now, old));
   }
 
   /** Loads the given parts (all of them first time); completes once a load begun after this call is applied. */
@@ -109,6 +114,22 @@ public final class LedRuntime {
         LOG.warn("LED {} reload failed: {}", parts, ar.cause().toString());
       }
       promises.forEach(pr -> pr.handle(ar));
+      // After the callers' continuations: an alert's 201 is then queued on its event loop
+      // before the wake-up's task, not behind thousands of answers. When another load is already
+      // asked for (an alert's NOTIFY starts a load, and its POST asks for one more), the wake-up
+      // waits for that one, once: its result is newer, and the POST's answer then comes first.
+      boolean wake;
+      synchronized (lock) {
+        wakeOwed |= ar.succeeded();
+        wake = wakeOwed && (pending.isEmpty() || wakeDeferred);
+        wakeDeferred = wakeOwed && !wake;
+        if (wake) {
+          wakeOwed = false;
+        }
+      }
+      if (wake) {
+        wakeWaiters();
+      }
       runNext();
     });
   }
@@ -129,15 +150,13 @@ public final class LedRuntime {
       }
       if (!all && screens.result() == old.screens && content.result() == old.content && loadedAlerts == old.alerts) {
         // Nothing changed, but time may have (an expiry timer's reload): held polls whose
-        // playlist ran out are answered; the others cost a cache look-up each.
-        wakeWaiters();
+        // playlist ran out are answered (after this load); the others cost a cache look-up each.
         return null;
       }
       LedSnapshot next = new LedSnapshot(screens.result(), content.result(), loadedAlerts, all ? 1 : old.generation + 1);
       snapshot.set(next);
       cache.keySet().removeIf(id -> !next.screens.byId.containsKey(id));
       scheduleExpiry(next);
-      wakeWaiters();
       return null;
     });
   }
