@@ -218,6 +218,10 @@ public final class SmppBench {
         for (int i = 0; i < TEXTS.length; i++) {
             encoded.add(encoder.encode(TEXTS[i], i));
         }
+        // Each part's short_message built before the phase: the connector no longer joins or copies
+        // it per submit, so neither does the ceiling.
+        Map<SmsPart, byte[]> shortMessages = new java.util.IdentityHashMap<>();
+        encoded.forEach(sms -> sms.partList().forEach(part -> shortMessages.put(part, part.shortMessage())));
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder errors = new LongAdder();
         List<Thread> threads = new ArrayList<>();
@@ -235,7 +239,7 @@ public final class SmppBench {
                                     new ESMClass(part.udh() != null ? 0x40 : 0), (byte) 0, (byte) 1, null, null,
                                     new RegisteredDelivery(1), (byte) 0,
                                     DataCodings.newInstance((byte) sms.encoding().dataCoding()), (byte) 0,
-                                    part.shortMessage());
+                                    shortMessages.get(part)); // built once, as the connector's parts are
                         } catch (Exception e) {
                             errors.increment();
                         }
@@ -266,6 +270,9 @@ public final class SmppBench {
         long startParts = smsc.ledger().submits();
         long startReceipts = smsc.summary().receiptsSent;
         long startCpu = processCpuNanos();
+        long[] startSwitches = contextSwitches();
+        Map<Long, long[]> startThreads = threadCpu();
+        long startGc = gcMillis();
         long start = System.nanoTime();
         long lastParts = startParts;
         long lastCpu = startCpu;
@@ -291,12 +298,81 @@ public final class SmppBench {
         }
         long parts = smsc.ledger().submits() - startParts;
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] endSwitches = contextSwitches();
+        System.out.printf("    context switches per part: %.2f voluntary, %.2f involuntary (threads alive at both ends); GC %d ms in the phase%n",
+                (endSwitches[0] - startSwitches[0]) / (double) Math.max(1, parts),
+                (endSwitches[1] - startSwitches[1]) / (double) Math.max(1, parts), gcMillis() - startGc);
+        printCpuByThreadGroup(startThreads, threadCpu(), parts);
         // CPU of the whole JVM (simulator included) per part: what the phase costs, whatever the
         // other processes on a shared machine left it.
         System.out.printf("    JVM CPU %.0f us per part, %.2f cores used; receipts acknowledged %.0f/s%n",
                 (processCpuNanos() - startCpu) / 1e3 / Math.max(1, parts), (processCpuNanos() - startCpu) / 1e9 / elapsed,
                 (smsc.summary().receiptsSent - startReceipts) / elapsed);
         return parts / elapsed;
+    }
+
+    /**
+     * Voluntary and involuntary context switches summed over the JVM's live threads (Linux
+     * /proc/self/task/N/status; /proc/self/status counts the main thread only). A phase's threads
+     * live from before its measurement to after it, so the difference is the phase's.
+     */
+    static long[] contextSwitches() {
+        long[] sum = new long[2];
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return sum;
+        }
+        for (java.io.File task : tasks) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(new java.io.File(task, "status").toPath())) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        sum[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        sum[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended while we read: its switches are not counted at either end
+            }
+        }
+        return sum;
+    }
+
+    /** CPU time (ns) and user time of every live thread, by id, with its name. */
+    private static Map<Long, long[]> threadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, long[]> cpu = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                cpu.put(id, new long[] {t});
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * The phase's CPU per part by thread group (digits in the name replaced), largest first: where
+     * a client's cost sits (its submit threads, jSMPP's reader and PDU threads, the simulator's).
+     * A thread that ended during the phase is not counted.
+     */
+    private static void printCpuByThreadGroup(Map<Long, long[]> start, Map<Long, long[]> end, long parts) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new HashMap<>();
+        for (var e : end.entrySet()) {
+            var info = mx.getThreadInfo(e.getKey());
+            if (info == null) {
+                continue;
+            }
+            long before = start.containsKey(e.getKey()) ? start.get(e.getKey())[0] : 0;
+            byGroup.merge(info.getThreadName().replaceAll("[0-9a-f]*[0-9][0-9a-f]*", "N"), e.getValue()[0] - before, Long::sum);
+        }
+        long all = byGroup.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder(String.format(
+                "    CPU us per part in Java threads %.1f (the rest of the JVM's: GC, JIT); by thread group:", all / 1e3 / Math.max(1, parts)));
+        byGroup.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                .forEach(g -> line.append(String.format(" %s %.1f;", g.getKey(), g.getValue() / 1e3 / Math.max(1, parts))));
+        System.out.println(line);
     }
 
     private static long gcMillis() {
