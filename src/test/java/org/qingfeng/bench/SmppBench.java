@@ -270,7 +270,7 @@ public final class SmppBench {
         long startParts = smsc.ledger().submits();
         long startReceipts = smsc.summary().receiptsSent;
         long startCpu = processCpuNanos();
-        long[] startSwitches = contextSwitches();
+        Map<String, Long> startSwitches = contextSwitches();
         Map<Long, long[]> startThreads = threadCpu();
         long startGc = gcMillis();
         long start = System.nanoTime();
@@ -298,10 +298,7 @@ public final class SmppBench {
         }
         long parts = smsc.ledger().submits() - startParts;
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] endSwitches = contextSwitches();
-        System.out.printf("    context switches per part: %.2f voluntary, %.2f involuntary (threads alive at both ends); GC %d ms in the phase%n",
-                (endSwitches[0] - startSwitches[0]) / (double) Math.max(1, parts),
-                (endSwitches[1] - startSwitches[1]) / (double) Math.max(1, parts), gcMillis() - startGc);
+        printContextSwitches(startSwitches, contextSwitches(), parts, gcMillis() - startGc);
         printCpuByThreadGroup(startThreads, threadCpu(), parts);
         // CPU of the whole JVM (simulator included) per part: what the phase costs, whatever the
         // other processes on a shared machine left it.
@@ -313,22 +310,28 @@ public final class SmppBench {
 
     /**
      * Voluntary and involuntary context switches summed over the JVM's live threads (Linux
-     * /proc/self/task/N/status; /proc/self/status counts the main thread only). A phase's threads
+     * /proc/self/task/N/status; /proc/self/status counts the main thread only), in total and
+     * voluntary ones by thread group (the native thread name, digits replaced). A phase's threads
      * live from before its measurement to after it, so the difference is the phase's.
      */
-    static long[] contextSwitches() {
-        long[] sum = new long[2];
+    static Map<String, Long> contextSwitches() {
+        Map<String, Long> sum = new HashMap<>();
         java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
         if (tasks == null) {
             return sum;
         }
         for (java.io.File task : tasks) {
             try {
+                String group = null;
                 for (String line : java.nio.file.Files.readAllLines(new java.io.File(task, "status").toPath())) {
-                    if (line.startsWith("voluntary_ctxt_switches:")) {
-                        sum[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    if (line.startsWith("Name:")) {
+                        group = line.substring(5).trim().replaceAll("[0-9]+", "N");
+                    } else if (line.startsWith("voluntary_ctxt_switches:")) {
+                        long n = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        sum.merge(" voluntary", n, Long::sum);
+                        sum.merge(group, n, Long::sum);
                     } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-                        sum[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        sum.merge(" involuntary", Long.parseLong(line.substring(line.indexOf(':') + 1).trim()), Long::sum);
                     }
                 }
             } catch (java.io.IOException | RuntimeException e) {
@@ -336,6 +339,20 @@ public final class SmppBench {
             }
         }
         return sum;
+    }
+
+    private static void printContextSwitches(Map<String, Long> start, Map<String, Long> end, long parts, long gcMs) {
+        double per = Math.max(1, parts);
+        StringBuilder line = new StringBuilder(String.format(
+                "    context switches per part: %.2f voluntary, %.2f involuntary (threads alive at both ends); GC %d ms in the phase%n"
+                        + "    voluntary switches per part by thread group:",
+                (end.getOrDefault(" voluntary", 0L) - start.getOrDefault(" voluntary", 0L)) / per,
+                (end.getOrDefault(" involuntary", 0L) - start.getOrDefault(" involuntary", 0L)) / per, gcMs));
+        end.entrySet().stream().filter(e -> !e.getKey().startsWith(" "))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0L)))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), e.getValue() / per)));
+        System.out.println(line);
     }
 
     /** CPU time (ns) and user time of every live thread, by id, with its name. */
