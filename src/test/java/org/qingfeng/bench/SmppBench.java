@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.LongAdder;
  * publisher that writes each event's JSON as the Kafka publisher does, and counts it (Kafka is
  * measured separately, see BENCHMARKS.md).
  *
- * <p>Usage: {@code SmppBench [seconds=60]}; a warm-up of min(10, seconds/6) s precedes each phase,
+ * <p>Usage: {@code SmppBench [seconds=60]}: seconds measured per client, in {@code SMPP_BENCH_ROUNDS}
+ * (default 2) alternating phases of seconds/rounds each, each phase with a fresh simulator; a warm-up of min(10, seconds/6) s precedes each phase,
  * and before both an unmeasured run of each client for as long ({@code SMPP_BENCH_PREWARM}
  * seconds; 0 for none, the methodology before 2026-12-06). {@code SMPP_BENCH_RAW_FIRST=1}
  * measures the raw client first. {@code SMPP_BENCH_GC=0} skips the full GC before each measured phase.
@@ -76,7 +77,7 @@ public final class SmppBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int warmup = Math.max(1, Math.min(10, seconds / 6));
-        System.out.printf("SMPP bench: %d s per phase after %d s warm-up, window %d, receipts on, no throttle, %d cores%n",
+        System.out.printf("SMPP bench: %d s measured per client, each phase after %d s warm-up, window %d, receipts on, no throttle, %d cores%n",
                 seconds, warmup, WINDOW, Runtime.getRuntime().availableProcessors());
         CountingPublisher.warmUp();
         // The phases share most of their code (jSMPP, the simulator): measured first in a fresh JVM,
@@ -94,30 +95,71 @@ public final class SmppBench {
                 raw(smsc, prewarm, 0);
             }
         }
-        double connector = 0;
-        double raw = 0;
+        // The machine's load swings within a run (other work shares it), and one 60 s phase of each
+        // client met different loads: the ratio ranged 0.53-0.94 on the same code. Alternating
+        // shorter phases in rounds spreads both clients over the same swings; the aggregate is all
+        // of one client's parts over all of its measured seconds. SMPP_BENCH_ROUNDS=1 is the old single pair.
+        int rounds = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("SMPP_BENCH_ROUNDS", "2")));
+        int perPhase = Math.max(1, seconds / rounds);
+        System.out.printf("%d round(s) of %d s per client each, alternating (SMPP_BENCH_ROUNDS), %s first%n",
+                rounds, perPhase, rawFirst ? "raw" : "connector");
+        Measured connector = new Measured(0, 0);
+        Measured raw = new Measured(0, 0);
+        List<String> pairs = new ArrayList<>();
         boolean gcBetween = !"0".equals(System.getenv("SMPP_BENCH_GC"));
-        for (int phase = 0; phase < 2; phase++) {
-            if (gcBetween) {
-                collectBetweenPhases();
-            }
-            if ((phase == 0) != rawFirst) {
-                try (SmscSimulator smsc = simulator()) {
-                    connector = connector(smsc, warmup, seconds);
-                    System.out.printf("(a) Qingfeng connector -> simulator: %.0f parts/s%n", connector);
-                    printSimulator(smsc);
+        for (int round = 1; round <= rounds; round++) {
+            Measured roundConnector = null;
+            Measured roundRaw = null;
+            for (int phase = 0; phase < 2; phase++) {
+                if (gcBetween) {
+                    collectBetweenPhases();
                 }
-            } else {
-                try (SmscSimulator smsc = simulator()) {
-                    raw = raw(smsc, warmup, seconds);
-                    System.out.printf("(b) raw jSMPP client (50 threads, sync) -> simulator: %.0f parts/s%n", raw);
-                    printSimulator(smsc);
+                if ((phase == 0) != rawFirst) {
+                    try (SmscSimulator smsc = simulator()) {
+                        roundConnector = connector(smsc, warmup, perPhase);
+                        System.out.printf("  round %d connector -> simulator: %.0f parts/s%n", round, roundConnector.rate());
+                        printSimulator(smsc);
+                    }
+                } else {
+                    try (SmscSimulator smsc = simulator()) {
+                        roundRaw = raw(smsc, warmup, perPhase);
+                        System.out.printf("  round %d raw jSMPP client -> simulator: %.0f parts/s%n", round, roundRaw.rate());
+                        printSimulator(smsc);
+                    }
                 }
             }
+            connector = connector.plus(roundConnector);
+            raw = raw.plus(roundRaw);
+            pairs.add(String.format("round %d: connector %.0f, raw %.0f parts/s, ratio %.2f (load %s)",
+                    round, roundConnector.rate(), roundRaw.rate(), roundConnector.rate() / roundRaw.rate(), loadAverage()));
         }
+        pairs.forEach(System.out::println);
+        System.out.printf("(a) Qingfeng connector -> simulator: %.0f parts/s (%d parts in %.1f s over %d round(s))%n",
+                connector.rate(), connector.parts(), connector.seconds(), rounds);
+        System.out.printf("(b) raw jSMPP client (50 threads, sync) -> simulator: %.0f parts/s (%d parts in %.1f s over %d round(s))%n",
+                raw.rate(), raw.parts(), raw.seconds(), rounds);
         System.out.printf("ratio connector / raw = %.2f (target >= 0.80; connector target >= 5000 parts/s)%n",
-                connector / raw);
+                connector.rate() / raw.rate());
         System.exit(0);
+    }
+
+    /** Parts the SMSC accepted in a measured phase, and the phase's seconds. */
+    record Measured(long parts, double seconds) {
+        double rate() {
+            return seconds > 0 ? parts / seconds : 0;
+        }
+
+        Measured plus(Measured other) {
+            return new Measured(parts + other.parts, seconds + other.seconds);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /**
@@ -145,7 +187,7 @@ public final class SmppBench {
     }
 
     /** Keeps the channel's queue fed with messages and counts the parts the SMSC accepted. */
-    private static double connector(SmscSimulator smsc, int warmup, int seconds) throws Exception {
+    private static Measured connector(SmscSimulator smsc, int warmup, int seconds) throws Exception {
         Vertx vertx = Vertx.vertx();
         Map<String, Object> yaml = new HashMap<>();
         yaml.put("host", "127.0.0.1");
@@ -168,7 +210,7 @@ public final class SmppBench {
         for (int i = 0; i < outstanding; i++) {
             feed(channel, next, running, failed, drained);
         }
-        double rate = measure(smsc, warmup, seconds);
+        Measured rate = measure(smsc, warmup, seconds);
         running.set(false);
         drained.await(60, TimeUnit.SECONDS);
         await(channel.close());
@@ -205,7 +247,7 @@ public final class SmppBench {
     }
 
     /** 50 threads, each sending messages part by part with jSMPP's blocking submit. */
-    private static double raw(SmscSimulator smsc, int warmup, int seconds) throws Exception {
+    private static Measured raw(SmscSimulator smsc, int warmup, int seconds) throws Exception {
         SMPPSession session = new SMPPSession(new TcpNoDelayConnectionFactory());
         session.setPduProcessorDegree(WINDOW * 2);
         session.setQueueCapacity(2_000);
@@ -218,6 +260,10 @@ public final class SmppBench {
         for (int i = 0; i < TEXTS.length; i++) {
             encoded.add(encoder.encode(TEXTS[i], i));
         }
+        // Each part's short_message built before the phase: the connector no longer joins or copies
+        // it per submit, so neither does the ceiling.
+        Map<SmsPart, byte[]> shortMessages = new java.util.IdentityHashMap<>();
+        encoded.forEach(sms -> sms.partList().forEach(part -> shortMessages.put(part, part.shortMessage())));
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder errors = new LongAdder();
         List<Thread> threads = new ArrayList<>();
@@ -235,7 +281,7 @@ public final class SmppBench {
                                     new ESMClass(part.udh() != null ? 0x40 : 0), (byte) 0, (byte) 1, null, null,
                                     new RegisteredDelivery(1), (byte) 0,
                                     DataCodings.newInstance((byte) sms.encoding().dataCoding()), (byte) 0,
-                                    part.shortMessage());
+                                    shortMessages.get(part)); // built once, as the connector's parts are
                         } catch (Exception e) {
                             errors.increment();
                         }
@@ -246,7 +292,7 @@ public final class SmppBench {
             thread.start();
             threads.add(thread);
         }
-        double rate = measure(smsc, warmup, seconds);
+        Measured rate = measure(smsc, warmup, seconds);
         running.set(false);
         for (Thread thread : threads) {
             thread.join(30_000);
@@ -257,15 +303,18 @@ public final class SmppBench {
         return rate;
     }
 
-    /** Parts accepted by the SMSC per second over {@code seconds}, after {@code warmup}. */
-    private static double measure(SmscSimulator smsc, int warmup, int seconds) throws InterruptedException {
+    /** Parts accepted by the SMSC over {@code seconds}, after {@code warmup}. */
+    private static Measured measure(SmscSimulator smsc, int warmup, int seconds) throws InterruptedException {
         Thread.sleep(warmup * 1000L);
         if (seconds == 0) {
-            return 0; // a pre-warm run
+            return new Measured(0, 0); // a pre-warm run
         }
         long startParts = smsc.ledger().submits();
         long startReceipts = smsc.summary().receiptsSent;
         long startCpu = processCpuNanos();
+        Map<String, Long> startSwitches = contextSwitches();
+        Map<Long, long[]> startThreads = threadCpu();
+        long startGc = gcMillis();
         long start = System.nanoTime();
         long lastParts = startParts;
         long lastCpu = startCpu;
@@ -291,12 +340,98 @@ public final class SmppBench {
         }
         long parts = smsc.ledger().submits() - startParts;
         double elapsed = (System.nanoTime() - start) / 1e9;
+        printContextSwitches(startSwitches, contextSwitches(), parts, gcMillis() - startGc);
+        printCpuByThreadGroup(startThreads, threadCpu(), parts);
         // CPU of the whole JVM (simulator included) per part: what the phase costs, whatever the
         // other processes on a shared machine left it.
         System.out.printf("    JVM CPU %.0f us per part, %.2f cores used; receipts acknowledged %.0f/s%n",
                 (processCpuNanos() - startCpu) / 1e3 / Math.max(1, parts), (processCpuNanos() - startCpu) / 1e9 / elapsed,
                 (smsc.summary().receiptsSent - startReceipts) / elapsed);
-        return parts / elapsed;
+        return new Measured(parts, elapsed);
+    }
+
+    /**
+     * Voluntary and involuntary context switches summed over the JVM's live threads (Linux
+     * /proc/self/task/N/status; /proc/self/status counts the main thread only), in total and
+     * voluntary ones by thread group (the native thread name, digits replaced). A phase's threads
+     * live from before its measurement to after it, so the difference is the phase's.
+     */
+    static Map<String, Long> contextSwitches() {
+        Map<String, Long> sum = new HashMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return sum;
+        }
+        for (java.io.File task : tasks) {
+            try {
+                String group = null;
+                for (String line : java.nio.file.Files.readAllLines(new java.io.File(task, "status").toPath())) {
+                    if (line.startsWith("Name:")) {
+                        group = line.substring(5).trim().replaceAll("[0-9]+", "N");
+                    } else if (line.startsWith("voluntary_ctxt_switches:")) {
+                        long n = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        sum.merge(" voluntary", n, Long::sum);
+                        sum.merge(group, n, Long::sum);
+                    } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        sum.merge(" involuntary", Long.parseLong(line.substring(line.indexOf(':') + 1).trim()), Long::sum);
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended while we read: its switches are not counted at either end
+            }
+        }
+        return sum;
+    }
+
+    private static void printContextSwitches(Map<String, Long> start, Map<String, Long> end, long parts, long gcMs) {
+        double per = Math.max(1, parts);
+        StringBuilder line = new StringBuilder(String.format(
+                "    context switches per part: %.2f voluntary, %.2f involuntary (threads alive at both ends); GC %d ms in the phase%n"
+                        + "    voluntary switches per part by thread group:",
+                (end.getOrDefault(" voluntary", 0L) - start.getOrDefault(" voluntary", 0L)) / per,
+                (end.getOrDefault(" involuntary", 0L) - start.getOrDefault(" involuntary", 0L)) / per, gcMs));
+        end.entrySet().stream().filter(e -> !e.getKey().startsWith(" "))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0L)))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), e.getValue() / per)));
+        System.out.println(line);
+    }
+
+    /** CPU time (ns) and user time of every live thread, by id, with its name. */
+    private static Map<Long, long[]> threadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, long[]> cpu = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                cpu.put(id, new long[] {t});
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * The phase's CPU per part by thread group (digits in the name replaced), largest first: where
+     * a client's cost sits (its submit threads, jSMPP's reader and PDU threads, the simulator's).
+     * A thread that ended during the phase is not counted.
+     */
+    private static void printCpuByThreadGroup(Map<Long, long[]> start, Map<Long, long[]> end, long parts) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new HashMap<>();
+        for (var e : end.entrySet()) {
+            var info = mx.getThreadInfo(e.getKey());
+            if (info == null) {
+                continue;
+            }
+            long before = start.containsKey(e.getKey()) ? start.get(e.getKey())[0] : 0;
+            byGroup.merge(info.getThreadName().replaceAll("[0-9a-f]*[0-9][0-9a-f]*", "N"), e.getValue()[0] - before, Long::sum);
+        }
+        long all = byGroup.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder(String.format(
+                "    CPU us per part in Java threads %.1f (the rest of the JVM's: GC, JIT); by thread group:", all / 1e3 / Math.max(1, parts)));
+        byGroup.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                .forEach(g -> line.append(String.format(" %s %.1f;", g.getKey(), g.getValue() / 1e3 / Math.max(1, parts))));
+        System.out.println(line);
     }
 
     private static long gcMillis() {

@@ -1,6 +1,5 @@
 package org.qingfeng.sms.encoding;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -158,9 +157,8 @@ public final class SmsDecoder {
 
     /** Joins UDH and payload into short_message; shared with the encoder. */
     static byte[] concat(byte[] first, byte[] second) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(first.length + second.length);
-        out.writeBytes(first);
-        out.writeBytes(second);
-        return out.toByteArray();
+        byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
     }
 }

@@ -8,6 +8,12 @@ public final class SmsPart {
     private final String text;
     private final byte[] udh;
     private final byte[] payload;
+    /**
+     * UDH and payload joined once: the connector sends it on every submit_sm of this part, and a
+     * campaign's single-part template is sent once per number, so joining (or copying) per submit
+     * was an allocation and a copy per part on the submit loops.
+     */
+    private final byte[] shortMessage;
     private final int airOctets;
 
     SmsPart(int index, int total, String text, byte[] udh, byte[] payload, int airOctets) {
@@ -16,6 +22,7 @@ public final class SmsPart {
         this.text = text;
         this.udh = udh;
         this.payload = payload;
+        this.shortMessage = udh == null ? payload : SmsDecoder.concat(udh, payload);
         this.airOctets = airOctets;
     }
 
@@ -55,7 +62,15 @@ public final class SmsPart {
 
     /** UDH followed by payload: the submit_sm short_message (set esm_class UDHI when udh != null). */
     public byte[] shortMessage() {
-        return udh == null ? payload.clone() : SmsDecoder.concat(udh, payload);
+        return shortMessage.clone();
+    }
+
+    /**
+     * {@link #shortMessage()} without the copy, for a sender that only reads it (jSMPP copies it
+     * into the PDU it writes). The caller must not modify it: the part is shared.
+     */
+    public byte[] shortMessageView() {
+        return shortMessage;
     }
 
     /** Octets this part occupies on the air interface (packed, with fill bits); at most 140. */

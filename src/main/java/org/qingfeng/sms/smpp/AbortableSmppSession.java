@@ -48,34 +48,47 @@ final class AbortableSmppSession extends SMPPSession {
         if (!SUBMIT_SM.equals(task.getCommandName())) {
             return super.executeSendCommand(task, timeout);
         }
-        int[] written = {0};
-        SendCommandTask tracked = new SendCommandTask() {
-            @Override
-            public void executeTask(OutputStream out, int sequenceNumber) throws PDUException, IOException {
-                long stamp = abortLock.readLock();
-                try {
-                    if (aborted) {
-                        throw new IOException("SMPP link lost before the submit was written");
-                    }
-                    task.executeTask(out, sequenceNumber);
-                    writtenSubmits.add(sequenceNumber);
-                    written[0] = sequenceNumber;
-                } finally {
-                    abortLock.unlockRead(stamp);
-                }
-            }
-
-            @Override
-            public String getCommandName() {
-                return task.getCommandName();
-            }
-        };
+        TrackedSubmit tracked = new TrackedSubmit(task);
         try {
             return super.executeSendCommand(tracked, timeout);
         } finally {
-            if (written[0] != 0) {
-                writtenSubmits.remove(written[0]);
+            if (tracked.written != 0) {
+                writtenSubmits.remove(tracked.written);
             }
+        }
+    }
+
+    /**
+     * A submit_sm that notes its sequence number once written, under the read side of the abort
+     * lock. One object per submit (it was an anonymous task plus an int[] for the number).
+     */
+    private final class TrackedSubmit implements SendCommandTask {
+        private final SendCommandTask task;
+        /** Set on the submitting thread, read by it after the call returns. */
+        int written;
+
+        TrackedSubmit(SendCommandTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public void executeTask(OutputStream out, int sequenceNumber) throws PDUException, IOException {
+            long stamp = abortLock.readLock();
+            try {
+                if (aborted) {
+                    throw new IOException("SMPP link lost before the submit was written");
+                }
+                task.executeTask(out, sequenceNumber);
+                writtenSubmits.add(sequenceNumber);
+                written = sequenceNumber;
+            } finally {
+                abortLock.unlockRead(stamp);
+            }
+        }
+
+        @Override
+        public String getCommandName() {
+            return task.getCommandName();
         }
     }
 

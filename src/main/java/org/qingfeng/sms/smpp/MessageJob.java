@@ -28,7 +28,11 @@ final class MessageJob {
     private final Context callerContext;
     private final Promise<SubmitOutcome> result = Promise.promise();
     private final List<PartOutcome> outcomes;
-    private final List<Future<Void>> published;
+    /**
+     * Submit_result publications not yet complete when their part was done, created on the first
+     * one: with a publisher that answers at once (the usual case) a message needs no list at all.
+     */
+    private List<Future<Void>> pending;
 
     MessageJob(OutboundSms sms, EncodedSms encoded, String channel, ReceiptEvents events, Context callerContext) {
         this.sms = sms;
@@ -38,7 +42,6 @@ final class MessageJob {
         this.callerContext = callerContext;
         int parts = encoded.partList().size();
         this.outcomes = new ArrayList<>(parts);
-        this.published = new ArrayList<>(parts);
     }
 
     Future<SubmitOutcome> future() {
@@ -62,7 +65,13 @@ final class MessageJob {
      */
     PartSubmitter.Attempt partDone(PartOutcome outcome) {
         outcomes.add(outcome);
-        published.add(events.onSubmitResult(sms.messageId(), sms.campaignId(), outcome));
+        Future<Void> published = events.onSubmitResult(sms.messageId(), sms.campaignId(), outcome);
+        if (!published.isComplete()) {
+            if (pending == null) {
+                pending = new ArrayList<>(encoded.partList().size());
+            }
+            pending.add(published);
+        }
         List<SmsPart> parts = encoded.partList();
         int next = outcomes.size();
         if (!SmsEvent.STATUS_SUBMITTED.equals(outcome.status())) {
@@ -92,10 +101,10 @@ final class MessageJob {
 
     private void finish() {
         SubmitOutcome outcome = new SubmitOutcome(sms.messageId(), channel, encoded.encoding().name(), outcomes);
-        if (allComplete(published)) {
+        if (pending == null || allComplete(pending)) {
             complete(() -> result.tryComplete(outcome)); // no composite future and listener per message
         } else {
-            Future.join(published).onComplete(ignored -> complete(() -> result.tryComplete(outcome)));
+            Future.join(pending).onComplete(ignored -> complete(() -> result.tryComplete(outcome)));
         }
     }
 

@@ -271,7 +271,7 @@ final class PartSubmitter {
         String source = attempt.sms.sourceOverride() != null ? attempt.sms.sourceOverride() : config.sourceAddress;
         String destination = attempt.sms.destination().startsWith("+")
                 ? attempt.sms.destination().substring(1) : attempt.sms.destination();
-        byte[] shortMessage = part.shortMessage();
+        byte[] shortMessage = part.shortMessageView(); // jSMPP only reads it
         ESMClass esmClass = new ESMClass(part.hasUdh() ? ESM_CLASS_UDHI : 0);
         return session.submitShortMessage("", sourceTon, sourceNpi, source, destTon, destNpi, destination,
                 esmClass, (byte) 0, (byte) 1, null, null, registeredDelivery, (byte) 0,
