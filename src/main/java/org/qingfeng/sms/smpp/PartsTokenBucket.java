@@ -1,6 +1,5 @@
 package org.qingfeng.sms.smpp;
 
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,19 +15,12 @@ import java.util.function.LongSupplier;
  * per {@value #SLOWDOWN_DEBOUNCE_MS} ms. {@link #queueFull()} pauses all sending with a doubling
  * backoff. Each quiet second
  * after that raises the rate by a quarter until it is back at the configured one.
- *
- * <p>An unlimited, unpaused channel reserves without the lock: all of a channel's submit loops
- * reserve once per part, and a lock holder preempted by another process parked the rest. Such a
- * reservation only has to be counted (the slow-down of an unlimited channel starts from the rate
- * it measured), so it adds to a striped counter that the locked paths fold in, and one reservation
- * in every {@value #SAMPLE_INTERVAL_MS} ms still takes the lock to advance the measuring window.
  */
 public final class PartsTokenBucket {
     static final long SLOWDOWN_DEBOUNCE_MS = 250;
     private static final double MIN_RATE = 1.0;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long MAX_QUEUE_FULL_PAUSE_MS = 5_000;
-    static final long SAMPLE_INTERVAL_MS = 10;
 
     private final LongSupplier nanoClock;
     /** Configured parts per second; 0 = unlimited. */
@@ -40,15 +32,7 @@ public final class PartsTokenBucket {
     /** The rate to recover to; differs from configuredRate only for unlimited channels. */
     private double recoveryTarget;
     private long theoreticalArrival;
-    /** Volatile, as {@link #unlimited} and {@link #nextSample}: read without the lock by {@link #reserve}. */
-    private volatile long pausedUntil;
-    /** {@code rate <= 0}, kept in step with it under the lock. */
-    private volatile boolean unlimited;
-    /** Until then an unlimited, unpaused reservation only counts itself (in {@link #unsampledParts}). */
-    private volatile long nextSample;
-    private final LongAdder unsampledParts = new LongAdder();
-    /** How much of {@link #unsampledParts}' running total is already in {@link #measuredParts}. */
-    private long foldedParts;
+    private long pausedUntil;
     private long lastSlowdown;
     private long lastRecoveryStep;
     /** Volatile so that {@link #accepted()}, once per part, can skip the lock when there is nothing to reset. */
@@ -76,26 +60,13 @@ public final class PartsTokenBucket {
         this.pausedUntil = now;
         this.measureStart = now;
         this.lastSlowdown = now - 3_600 * NANOS_PER_SECOND; // "long ago", safe to subtract from
-        this.nextSample = now;
-        this.unlimited = partsPerSecond == 0;
     }
 
     /** Reserves {@code parts} and returns how many nanoseconds the caller must wait before sending them. */
-    public long reserve(int parts) {
+    public synchronized long reserve(int parts) {
         long now = nanoClock.getAsLong();
-        // Under the lock this case grants at once and only counts; a throttle or pause that races
-        // with this read orders after the reservation, as it would behind the lock.
-        if (unlimited && pausedUntil - now <= 0 && now - nextSample < 0) {
-            unsampledParts.add(parts);
-            return 0;
-        }
-        return reserveLocked(now, parts);
-    }
-
-    private synchronized long reserveLocked(long now, int parts) {
         recover(now);
         measure(now, parts);
-        nextSample = now + SAMPLE_INTERVAL_MS * 1_000_000L;
         long start = Math.max(now, pausedUntil);
         if (rate <= 0) {
             return start - now;
@@ -130,11 +101,9 @@ public final class PartsTokenBucket {
             // before its first 100 ms are measured, and halving "nothing measured" set the channel to
             // one part per second (a 1,000-part test then ran for a minute). The burst's own rate
             // so far counts too.
-            foldUnsampled();
             double observed = Math.max(MIN_RATE * 2, Math.max(lastMeasuredRate, currentWindowRate(now)));
             rate = Math.max(MIN_RATE, observed / 2);
             recoveryTarget = observed * 2;
-            unlimited = false;
         } else {
             rate = Math.max(MIN_RATE, rate / 2);
         }
@@ -175,7 +144,6 @@ public final class PartsTokenBucket {
             if (rate >= recoveryTarget && configuredRate == 0) {
                 rate = 0; // back to unlimited
                 recoveryTarget = 0;
-                unlimited = true;
             }
         }
     }
@@ -186,16 +154,8 @@ public final class PartsTokenBucket {
         return measuredParts * (double) NANOS_PER_SECOND / elapsed;
     }
 
-    /** Adds the parts reserved without the lock since the last fold to the current window. */
-    private void foldUnsampled() {
-        long total = unsampledParts.sum();
-        measuredParts += total - foldedParts;
-        foldedParts = total;
-    }
-
     /** Tracks the granted rate over roughly the last second, for slowing down an unlimited channel. */
     private void measure(long now, int parts) {
-        foldUnsampled();
         measuredParts += parts;
         long elapsed = now - measureStart;
         if (elapsed >= NANOS_PER_SECOND) {
