@@ -157,7 +157,7 @@ public final class SmsDecoder {
 
     /** Joins UDH and payload into short_message; shared with the encoder. */
     static byte[] concat(byte[] first, byte[] second) {
-        byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
+        byte[] joined = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
         return joined;
     }
