@@ -76,7 +76,7 @@ public final class LedRuntime {
     // A wake-up answers a screen's polls from every event loop at once: without the entry's lock
     // each loop compiled the same playlist. A newer generation compiled meanwhile is kept, never
     // replaced by one from this older snapshot.
-    return cache.compute(screen.id, (id, old) -> old != null && old.generation >= snap.generation && now.isBefore(old.validUntil)
+    return cache.compute(screen.id, (id, old) -> old != null && old.freshFor(snap.generation, now)
         ? old : compiler.compile(snap, screen, now, old));
   }
 

@@ -40,9 +40,9 @@ public final class Playlist {
     this.textLengthHeader = HttpHeaders.createOptimized(Integer.toString(text.length()));
   }
 
-  /** Whether a compiled playlist still answers for this snapshot generation at this time. */
+  /** Compiled from this snapshot generation or a later one (generations only grow), and still valid. */
   public boolean freshFor(long gen, Instant now) {
-    return generation == gen && now.isBefore(validUntil);
+    return generation >= gen && now.isBefore(validUntil);
   }
 
   CharSequence etagHeader(boolean plainText) {
