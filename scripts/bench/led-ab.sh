@@ -8,7 +8,8 @@
 #
 #   JAR_A=... JAR_B=... OPTS_A='-D...' OPTS_B='-D...' scripts/bench/led-ab.sh [REPS=4] [SECONDS=20]
 #
-# Prints per repetition: requests/s, p99 and server CPU per request of each, and B/A.
+# Prints per repetition: requests/s, p99 and server CPU per request of each, and B/A. An A/A run (the
+# same jar on both sides, 2026-12-07) gave B/A 0.98, 1.14, 0.98: read several repetitions, not one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPS=${1:-4}; SECS=${2:-20}
@@ -44,6 +45,7 @@ seed() { # port -> writes $WORK/poll-$port.lua
 }
 seed $PA; seed $PB
 sleep ${SETTLE:-40}
+HZ=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
 URL=/led/v1/playlist
 wrk -t1 -c128 -d5s -s "$WORK/poll-$PA.lua" "http://127.0.0.1:$PA$URL" >/dev/null & W0=$!; wrk -t1 -c128 -d5s -s "$WORK/poll-$PB.lua" "http://127.0.0.1:$PB$URL" >/dev/null; wait $W0
@@ -60,6 +62,7 @@ for r in $(seq 1 $REPS); do
   pa=$(awk '/ 99%/{print $2}' $WORK/wa.txt); pb=$(awk '/ 99%/{print $2}' $WORK/wb.txt)
   python3 -c "
 ra,rb,na,nb,ta,tb=[float(x) for x in '$ra $rb $na $nb $((a1-a0)) $((b1-b0))'.split()]
-print(f'rep $r: A {ra:.0f} req/s p99 $pa cpu {ta*1e4/na:.1f} us/req | B {rb:.0f} req/s p99 $pb cpu {tb*1e4/nb:.1f} us/req | B/A {rb/ra:.2f}')"
+ta, tb = ta * 1e6 / $HZ, tb * 1e6 / $HZ
+print(f'rep $r: A {ra:.0f} req/s p99 $pa cpu {ta/na:.1f} us/req | B {rb:.0f} req/s p99 $pb cpu {tb/nb:.1f} us/req | B/A {rb/ra:.2f}')"
   sleep 3
 done
