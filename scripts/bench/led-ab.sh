@@ -27,23 +27,11 @@ start() { # name port jar opts
 # Random ports: other sessions may run servers on this machine.
 PA=$((20000 + RANDOM % 10000)); PB=$((PA + 7))
 start a $PA "$JAR_A" "${OPTS_A:-}"; start b $PB "$JAR_B" "${OPTS_B:-}"
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
-seed() { # port -> writes $WORK/poll-$port.lua
-  local P=$1 T=qf_ab-admin-token-0123456789abcdef
+. scripts/bench/led-seed.sh
+for P in $PA $PB; do
   for i in $(seq 1 240); do curl -fs "http://127.0.0.1:$P/health/ready" >/dev/null 2>&1 && break; sleep 1; done
-  api() { curl -fsS -H "Authorization: Bearer $T" -H 'Content-Type: application/json' "$@"; }
-  local SID GID SECRET ETAG
-  SID=$(curl -fsS -H 'Content-Type: application/json' -d '{"hardware_key":"ab-0001","name":"ab","width":192,"height":32,"colour_mode":"dual"}' "http://127.0.0.1:$P/led/v1/enroll" | json "['screen_id']")
-  GID=$(api -d '{"name":"ab group","kind":"township"}' "http://127.0.0.1:$P/api/v1/led/groups" | json "['id']")
-  api -X PATCH -d "{\"groups\":[$GID]}" "http://127.0.0.1:$P/api/v1/led/screens/$SID" >/dev/null
-  SECRET=$(api -X POST "http://127.0.0.1:$P/api/v1/led/screens/$SID/approve" | json "['secret']")
-  for t in 廉洁自律从我做起 清风正气廉洁奉公 严守纪律规矩 为政清廉; do
-    api -d "{\"text\":\"$t\",\"category\":\"aphorism\",\"target_groups\":[$GID]}" "http://127.0.0.1:$P/api/v1/led/items" >/dev/null
-  done
-  ETAG=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $SID.$SECRET" "http://127.0.0.1:$P/led/v1/playlist" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
-  printf 'wrk.headers["Authorization"] = "Bearer %s.%s"\nwrk.headers["If-None-Match"] = %s\n' "$SID" "$SECRET" "'$ETAG'" > "$WORK/poll-$P.lua"
-}
-seed $PA; seed $PB
+  led_seed $P qf_ab-admin-token-0123456789abcdef "$WORK/poll-$P.lua"
+done
 sleep ${SETTLE:-40}
 HZ=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' /proc/$1/stat; }

@@ -66,24 +66,8 @@ for i in $(seq 1 180); do
 done
 curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { tail -50 "$WORK/server.log"; exit 1; }
 
-api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
-SID=$(curl -fsS -H 'Content-Type: application/json' -d '{"hardware_key":"bench-0001","name":"bench","width":192,"height":32,"colour_mode":"dual"}' \
-  "http://127.0.0.1:$PORT/led/v1/enroll" | json "['screen_id']")
-GID=$(api -d '{"name":"bench group","kind":"township"}' "http://127.0.0.1:$PORT/api/v1/led/groups" | json "['id']")
-api -X PATCH -d "{\"groups\":[$GID]}" "http://127.0.0.1:$PORT/api/v1/led/screens/$SID"
-SECRET=$(api -X POST "http://127.0.0.1:$PORT/api/v1/led/screens/$SID/approve" | json "['secret']")
-for t in 廉洁自律从我做起 清风正气廉洁奉公 严守纪律规矩 为政清廉; do
-  api -d "{\"text\":\"$t\",\"category\":\"aphorism\",\"target_groups\":[$GID]}" "http://127.0.0.1:$PORT/api/v1/led/items" >/dev/null
-done
-ETAG=$(curl -fsS -D - -o /dev/null -H "Authorization: Bearer $SID.$SECRET" "http://127.0.0.1:$PORT/led/v1/playlist" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
-CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SID.$SECRET" -H "If-None-Match: $ETAG" "http://127.0.0.1:$PORT/led/v1/playlist")
-[ "$CODE" = 304 ] || { echo "expected 304, got $CODE" >&2; exit 1; }
-
-cat >"$WORK/poll.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $SID.$SECRET"
-wrk.headers["If-None-Match"] = '$ETAG'
-LUA
+. scripts/bench/led-seed.sh
+led_seed "$PORT" "$TOKEN" "$WORK/poll.lua"
 ROUNDS=${QF_BENCH_ROUNDS:-2}
 SERVER_PID=${PIDS[0]}
 HELLO_PID=${PIDS[1]}
