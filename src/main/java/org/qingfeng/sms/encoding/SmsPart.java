@@ -11,7 +11,7 @@ public final class SmsPart {
     /**
      * UDH and payload joined once: the connector sends it on every submit_sm of this part, and a
      * campaign's single-part template is sent once per number, so joining (or copying) per submit
-     * was an allocation and a copy per part on the submit loops.
+     * was an allocation and a copy per part on the submit path.
      */
     private final byte[] shortMessage;
     private final int airOctets;

@@ -12,7 +12,7 @@ public final class SmsEventJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /**
      * One builder per thread, reused: a fresh 384-char builder per event was the writer's largest
-     * allocation (one event per part and per receipt, on the submit loops and jSMPP's PDU threads).
+     * allocation (one event per part and per receipt, on jSMPP's PDU threads).
      * The output is ASCII (everything else is escaped), so the builder stays one byte per char.
      */
     private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(512));

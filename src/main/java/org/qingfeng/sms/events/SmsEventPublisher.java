@@ -7,7 +7,7 @@ import io.vertx.core.Future;
  * event is durable (for Kafka: acknowledged by all in-sync replicas), which is what lets
  * the connector answer a deliver_sm only after its receipt is safe.
  *
- * <p>Called from any thread (the connector's submit loops and jSMPP's receiving threads), so
+ * <p>Called from any thread (jSMPP's receiving threads, which finish accepted parts and receipts), so
  * implementations are thread-safe.
  */
 public interface SmsEventPublisher {

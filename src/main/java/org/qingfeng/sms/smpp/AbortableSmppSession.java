@@ -2,38 +2,41 @@ package org.qingfeng.sms.smpp;
 
 import org.jsmpp.InvalidResponseException;
 import org.jsmpp.PDUException;
+import org.jsmpp.PDUSender;
 import org.jsmpp.bean.Command;
-import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.PendingResponse;
 import org.jsmpp.extra.ResponseTimeoutException;
 import org.jsmpp.session.SMPPSession;
-import org.jsmpp.session.SendCommandTask;
 import org.jsmpp.session.connection.ConnectionFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * jSMPP 3.0 does not wake requests waiting for a response when the session closes: each
- * blocked submit waits out its whole response timeout, holding a window slot and a worker
- * thread. This session wakes them at once with {@link LinkLostException}.
+ * A jSMPP session that pipelines submit_sm: {@link #writeSubmits} composes a batch of them with
+ * jSMPP's PDU sender, writes the batch in one socket write and returns; each response reaches
+ * its {@link AsyncSubmit} on the jSMPP thread that read it, through jSMPP's own response
+ * dispatch ({@link #removePendingResponse} is where jSMPP looks a response's request up).
+ * jSMPP's {@code submitShortMessage} would hold a thread per outstanding submit, parked until
+ * its response, and write each submit with its own system call: on a 2-core host those wake-ups
+ * and writes were most of the connector's cost per part.
  *
- * <p>It also knows exactly which submit_sm are <em>in flight</em>: written to the socket and
- * not yet answered. When the link is lost, those are the submits whose outcome is unknown,
- * and {@link #abortPendingRequests} reports how many there were. Writes hold the read side of
- * a lock and the abort its write side, and no submit is written after the abort, so the count
- * is exact. (A read side, not one monitor: the window's submit loops write concurrently, and
- * jSMPP serialises the socket writes itself; a monitor here made 50 threads queue twice. A
- * StampedLock, not a ReentrantReadWriteLock: the latter keeps a per-thread read count in a
- * ThreadLocal, looked up on every lock and unlock, once per submit on 50 threads.)
+ * <p>It knows exactly which submit_sm are <em>in flight</em>: written to the socket (or being
+ * written) and not yet answered. When the link is lost those are the submits whose outcome is
+ * unknown: {@link #abortPendingRequests} answers each with {@link LinkLostException} and
+ * reports how many there were. Writes hold the read side of a lock and the abort its write
+ * side, and no submit is written after the abort, so the count is exact. It also wakes jSMPP's
+ * own blocked requests (enquire_link, unbind), which jSMPP 3.0 leaves waiting out their whole
+ * timeout when the session closes.
  */
 final class AbortableSmppSession extends SMPPSession {
-    private static final String SUBMIT_SM = "submit_sm";
-
-    private final Set<Integer> writtenSubmits = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, AsyncSubmit> inFlight = new ConcurrentHashMap<>();
     private final StampedLock abortLock = new StampedLock();
     /** Written under the write side, read under the read side. */
     private boolean aborted;
@@ -42,74 +45,156 @@ final class AbortableSmppSession extends SMPPSession {
         super(connectionFactory);
     }
 
-    @Override
-    protected Command executeSendCommand(SendCommandTask task, long timeout) throws PDUException,
-            ResponseTimeoutException, InvalidResponseException, NegativeResponseException, IOException {
-        if (!SUBMIT_SM.equals(task.getCommandName())) {
-            return super.executeSendCommand(task, timeout);
-        }
-        TrackedSubmit tracked = new TrackedSubmit(task);
-        try {
-            return super.executeSendCommand(tracked, timeout);
-        } finally {
-            if (tracked.written != 0) {
-                writtenSubmits.remove(tracked.written);
-            }
-        }
-    }
-
     /**
-     * A submit_sm that notes its sequence number once written, under the read side of the abort
-     * lock. One object per submit (it was an anonymous task plus an int[] for the number).
+     * A submit_sm written without waiting for its response. It is answered exactly once, on
+     * whichever thread learns the answer: the response (positive or negative), or why none will
+     * come (link lost, response timeout, an unreadable response, a PDU that could not be composed).
      */
-    private final class TrackedSubmit implements SendCommandTask {
-        private final SendCommandTask task;
-        /** Set on the submitting thread, read by it after the call returns. */
-        int written;
+    abstract static class AsyncSubmit extends PendingResponse<Command> {
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private int sequenceNumber;
+        private long writtenAtNanos;
 
-        TrackedSubmit(SendCommandTask task) {
-            this.task = task;
+        AsyncSubmit(long timeoutMs) {
+            super(timeoutMs);
+        }
+
+        /** Composes this submit_sm, with the given sequence number, into {@code out}. */
+        abstract void compose(PDUSender sender, OutputStream out, int sequenceNumber) throws PDUException, IOException;
+
+        /** The answer: a response (its command_status may be an error), or a failure. Exactly once. */
+        abstract void answered(Command response, Throwable failure);
+
+        @Override
+        public final void done(Command response) {
+            answer(response, null);
         }
 
         @Override
-        public void executeTask(OutputStream out, int sequenceNumber) throws PDUException, IOException {
-            long stamp = abortLock.readLock();
-            try {
-                if (aborted) {
-                    throw new IOException("SMPP link lost before the submit was written");
-                }
-                task.executeTask(out, sequenceNumber);
-                writtenSubmits.add(sequenceNumber);
-                written = sequenceNumber;
-            } finally {
-                abortLock.unlockRead(stamp);
+        public final void doneWithInvalidResponse(InvalidResponseException e) {
+            answer(null, e);
+        }
+
+        final void fail(Throwable failure) {
+            answer(null, failure);
+        }
+
+        private void answer(Command response, Throwable failure) {
+            if (answered.compareAndSet(false, true)) {
+                answered(response, failure);
             }
-        }
-
-        @Override
-        public String getCommandName() {
-            return task.getCommandName();
         }
     }
 
     /**
-     * Fails every request still waiting and stops further submits from being written. Requests
-     * that were never written (and enquire_links) are woken by scanning back {@code lookBack}
-     * sequence numbers; outstanding requests carry the most recent ones, the window bounds how many.
+     * Writes the submits in one socket write and returns without waiting for their responses.
+     * Every submit of the batch is answered exactly once, later or (a submit not written: the
+     * session is not bound, was aborted, or the PDU could not be composed) before this returns.
+     * A failed write closes the session: its submits may have reached the SMSC, so they are
+     * answered as in flight at the loss of the link. Not on an event loop: the write blocks
+     * while the socket's send buffer is full.
+     */
+    void writeSubmits(List<? extends AsyncSubmit> batch) {
+        if (!getSessionState().isTransmittable()) {
+            IOException notBound = new IOException("session is " + getSessionState() + ", not bound to transmit");
+            batch.forEach(submit -> submit.fail(notBound));
+            return;
+        }
+        PduBuffer buffer = new PduBuffer(batch.size() * 192);
+        IOException writeFailure = null;
+        long stamp = abortLock.readLock();
+        try {
+            if (aborted) {
+                IOException lost = new IOException("SMPP link lost before the submit was written");
+                batch.forEach(submit -> submit.fail(lost));
+                return;
+            }
+            for (AsyncSubmit submit : batch) {
+                int sequenceNumber = sequence().nextValue();
+                int mark = buffer.size();
+                try {
+                    submit.compose(pduSender(), buffer, sequenceNumber);
+                } catch (PDUException | IOException | RuntimeException e) {
+                    buffer.truncate(mark); // not half a PDU on the wire
+                    submit.fail(e instanceof IOException ? new PDUException("cannot compose submit_sm", e) : e);
+                    continue;
+                }
+                submit.sequenceNumber = sequenceNumber;
+                submit.writtenAtNanos = System.nanoTime();
+                inFlight.put(sequenceNumber, submit);
+            }
+            if (buffer.size() > 0) {
+                OutputStream out = connection().getOutputStream();
+                synchronized (out) { // jSMPP's own writers (responses, enquire_link) lock the stream
+                    buffer.writeTo(out);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            writeFailure = e;
+        } finally {
+            abortLock.unlockRead(stamp);
+        }
+        if (writeFailure != null) {
+            close(); // as jSMPP does when a write fails; the state listener aborts what is in flight
+            abortPendingRequests(0);
+        }
+    }
+
+    /** jSMPP composes into any stream; this one can drop a PDU it failed to finish. */
+    private static final class PduBuffer extends ByteArrayOutputStream {
+        PduBuffer(int size) {
+            super(size);
+        }
+
+        void truncate(int size) {
+            count = size;
+        }
+    }
+
+    /** Where jSMPP looks up the request a response answers: a pipelined submit first. */
+    @Override
+    protected PendingResponse<Command> removePendingResponse(int sequenceNumber) {
+        AsyncSubmit submit = inFlight.remove(sequenceNumber);
+        return submit != null ? submit : super.removePendingResponse(sequenceNumber);
+    }
+
+    /** Submits in flight now. */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    /**
+     * Answers with {@link ResponseTimeoutException} every submit written more than
+     * {@code timeoutNanos} ago and still unanswered: the SMSC may have it (outcome unknown).
+     */
+    void expireOverdue(long timeoutNanos) {
+        long now = System.nanoTime();
+        for (AsyncSubmit submit : inFlight.values()) {
+            if (now - submit.writtenAtNanos > timeoutNanos && inFlight.remove(submit.sequenceNumber, submit)) {
+                submit.fail(new ResponseTimeoutException("No response after " + timeoutNanos / 1_000_000
+                        + " ms for submit_sm with sequence_number " + submit.sequenceNumber));
+            }
+        }
+    }
+
+    /**
+     * Answers every submit in flight with {@link LinkLostException}, stops further submits from
+     * being written, and wakes jSMPP's own waiting requests, found by scanning back
+     * {@code lookBack} sequence numbers.
      *
      * @return how many submit_sm were in flight (written, unanswered) and are now outcome-unknown;
      *         0 when called again
      */
     int abortPendingRequests(int lookBack) {
-        int inFlight = 0;
+        int lost = 0;
         long stamp = abortLock.writeLock();
         try {
             aborted = true;
-            for (Integer seq : writtenSubmits) {
-                PendingResponse<Command> pending = removePendingResponse(seq);
-                if (pending != null) {
-                    pending.doneWithInvalidResponse(new LinkLostException());
-                    inFlight++;
+            for (AsyncSubmit submit : inFlight.values()) {
+                if (inFlight.remove(submit.sequenceNumber, submit)) {
+                    submit.fail(new LinkLostException());
+                    lost++;
                 }
             }
         } finally {
@@ -121,11 +206,11 @@ final class AbortableSmppSession extends SMPPSession {
             if (seq < 1) {
                 seq += Integer.MAX_VALUE - 1; // jSMPP wraps from 0x7FFFFFFF back to 1
             }
-            PendingResponse<Command> pending = removePendingResponse(seq);
+            PendingResponse<Command> pending = super.removePendingResponse(seq);
             if (pending != null) {
                 pending.doneWithInvalidResponse(new LinkLostException());
             }
         }
-        return inFlight;
+        return lost;
     }
 }

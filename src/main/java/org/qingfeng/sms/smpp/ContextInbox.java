@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands work from other threads (the submit loops, jSMPP's PDU threads) to the channel's
+ * Hands work from other threads (the submit sender, jSMPP's PDU threads) to the channel's
  * context in batches: one {@code runOnContext} wakes the event loop for everything posted
  * until it runs, instead of one wake-up per submit result or receipt. Tasks run in the order
  * they were posted. A drain runs at most {@value #MAX_BATCH} tasks, then yields the event loop.

@@ -15,9 +15,10 @@ import java.util.List;
  * One message on its way through the channel: its parts go one after another, each once the
  * previous one has its final answer, so a throttled part is retried before its successors.
  *
- * <p>A job is touched by one thread at a time: the submit loop that holds its current part,
- * or the channel context while that part is being retried. Parts pass between them only
- * through queues, which orders the accesses. The caller's future completes on the caller's
+ * <p>A job is touched by one thread at a time: the sender writing its current part, the jSMPP
+ * thread that received that part's answer, or the channel context while the part is being
+ * retried. Parts pass between them only through queues and the session's map of submits in
+ * flight, which order the accesses. The caller's future completes on the caller's
  * context once every part is answered and its submit_result event published.
  */
 final class MessageJob {

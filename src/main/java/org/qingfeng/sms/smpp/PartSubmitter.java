@@ -3,38 +3,49 @@ package org.qingfeng.sms.smpp;
 import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import org.jsmpp.PDUException;
+import org.jsmpp.PDUSender;
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.Command;
 import org.jsmpp.bean.DataCoding;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SubmitSmResp;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
 import org.qingfeng.sms.encoding.SmsPart;
 import org.qingfeng.sms.events.SmsEvent;
 import org.qingfeng.sms.receipt.SmscIdNormalizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Sends messages part by part. The window is the submit loops: {@code window} dedicated
- * threads, each with at most one submit_sm outstanding. A loop takes a part from the shared
- * queue, waits for its token, runs jSMPP's blocking submit and, when the SMSC accepts it,
- * finishes the part itself (metrics, submit_result event, receipt correlation) and goes on
- * with the message's next part, or takes the next queued one: the accepted path, which is
- * nearly every part, never passes through the channel context.
+ * Sends messages part by part, pipelined: up to {@code window} submit_sm outstanding, written
+ * by one sender thread in batches (one socket write per batch, see
+ * {@link AbortableSmppSession#writeSubmits}), answered on the jSMPP thread that reads each
+ * response. An accepted part is finished there (metrics, submit_result event, receipt
+ * correlation) and the message's next part goes to the front of the queue: the accepted path,
+ * which is nearly every part, never passes through the channel context, and no thread waits
+ * for a particular response.
  *
  * <p>Any other answer goes to the channel context (in batches, see {@link ContextInbox}),
  * which decides: retry after a slow-down, retry after a backoff, resubmit after a lost link
  * (waiting for the rebind), or fail. A retried part goes to the back of the queue and its
  * successors wait for it, so the parts of one message go out in order, a throttled part
  * before its successors. The queue holds only parts of messages the callers have in flight.
- * Context only, except where a method says "loop thread" or "any thread".
+ * Context only, except where a method says "sender thread" or "any thread".
  */
 final class PartSubmitter {
     private static final Logger log = LoggerFactory.getLogger(PartSubmitter.class);
@@ -68,6 +79,8 @@ final class PartSubmitter {
 
     /** The link dropped between handing the part over and sending: wait for the rebind, no retry spent. */
     private static final java.io.IOException NOT_BOUND = new java.io.IOException("not bound");
+    /** How often the sender looks for submits whose response is overdue. */
+    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private record Answer(String smscId, Throwable failure, long generation) {
     }
@@ -87,13 +100,26 @@ final class PartSubmitter {
     private final DataCoding[] dataCodings = new DataCoding[256];
     private final ContextInbox inbox;
     private final Context context;
-    private final int loops;
-    /** Parts waiting for a loop, in order. */
-    private final LinkedBlockingQueue<Attempt> queue = new LinkedBlockingQueue<>();
+    private final int window;
+    /**
+     * The sender waits for this many free window slots (or fewer, when fewer parts are queued)
+     * before it writes again: a full window frees one slot per response, and a sender woken per
+     * slot paid a thread wake-up and a socket write per part.
+     */
+    private final int burst;
+    private final long responseTimeoutNanos;
+    /** Parts waiting to be sent, in order; a message's next part goes first. Only the sender takes. */
+    private final LinkedBlockingDeque<Attempt> queue = new LinkedBlockingDeque<>();
+    private final ReentrantLock windowLock = new ReentrantLock();
+    private final Condition windowFreed = windowLock.newCondition();
+    /** Submits outstanding or about to be written; guarded by windowLock. */
+    private int outstanding;
+    /** Free slots the sender waits for, 0 when it is not waiting; guarded by windowLock. */
+    private int senderNeeds;
     private final AtomicInteger inUse = new AtomicInteger();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Thread sender;
     private volatile boolean closed;
-    private volatile boolean loopsStarted;
+    private volatile boolean senderStarted;
 
     PartSubmitter(Vertx vertx, Context context, ChannelConfig config, SmppLink link, PartsTokenBucket bucket,
                   ContextInbox inbox, SmppMetrics metrics, SmscIdNormalizer normalizer) {
@@ -106,7 +132,11 @@ final class PartSubmitter {
         this.metrics = metrics;
         this.normalizer = normalizer;
         this.registeredDelivery = new RegisteredDelivery(config.registeredDelivery);
-        this.loops = config.window;
+        this.window = config.window;
+        this.burst = Math.max(1, window / 8);
+        this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.responseTimeoutMs);
+        this.sender = new Thread(this::sendLoop, "smpp-submit-" + config.name);
+        this.sender.setDaemon(true);
         // Looked up once: jSMPP's valueOf lookups copy the enum's values() on every call.
         this.sourceTon = TypeOfNumber.valueOf((byte) config.sourceTon);
         this.sourceNpi = NumberingPlanIndicator.valueOf((byte) config.sourceNpi);
@@ -119,12 +149,12 @@ final class PartSubmitter {
 
     /**
      * Queues a message's first part; the job's future tells the outcome. Any thread: while the
-     * link is bound the part goes straight to the loops, otherwise via the context to wait for it.
+     * link is bound the part goes straight to the sender's queue, otherwise via the context to wait for it.
      */
     void submit(MessageJob job) {
         Attempt first = job.first();
         if (!closed && link.current() != null) {
-            startLoops();
+            startSender();
             queue.add(first);
             if (closed) {
                 failQueued(); // close() may have drained the queue just before the add
@@ -139,12 +169,10 @@ final class PartSubmitter {
         return inUse.get();
     }
 
-    /** Stops the loops; parts not yet sent fail with "closed". */
+    /** Stops the sender; parts not yet sent fail with "closed". */
     void close() {
         closed = true;
-        synchronized (threads) {
-            threads.forEach(Thread::interrupt);
-        }
+        sender.interrupt();
         failQueued();
     }
 
@@ -173,60 +201,195 @@ final class PartSubmitter {
             });
             return;
         }
-        startLoops();
+        startSender();
         queue.add(attempt);
+        if (closed) {
+            failQueued();
+        }
     }
 
-    private void startLoops() {
-        if (loopsStarted) {
+    private void startSender() {
+        if (senderStarted) {
             return;
         }
-        synchronized (threads) {
-            while (threads.size() < loops && !closed) {
-                Thread thread = new Thread(this::loop, "smpp-submit-" + config.name + "-" + threads.size());
-                thread.setDaemon(true);
-                threads.add(thread);
-                thread.start();
+        synchronized (sender) {
+            if (!senderStarted && !closed) {
+                sender.start();
+                senderStarted = true;
             }
-            loopsStarted = threads.size() == loops;
         }
     }
 
     /**
-     * Loop thread: take a part, wait for its token, submit it; when accepted, finish it here and
-     * go on with the message's next part; any other answer goes to the context to be decided.
+     * Sender thread: take the queued parts the window has room for, wait for their tokens, write
+     * them, and look for overdue responses every {@link #SWEEP_INTERVAL_NANOS}.
      */
-    private void loop() {
-        Attempt attempt = null;
-        while (!closed) {
-            if (attempt == null) {
-                try {
-                    attempt = queue.take();
-                } catch (InterruptedException e) {
-                    return;
+    private void sendLoop() {
+        List<Attempt> batch = new ArrayList<>(window);
+        long nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
+        try {
+            while (!closed) {
+                Attempt first = queue.poll(SWEEP_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
+                if (System.nanoTime() - nextSweep >= 0) {
+                    expireOverdue();
+                    nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
+                }
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int slots = awaitSlots(1 + queue.size());
+                queue.drainTo(batch, slots - 1); // only this thread takes: the queue has them
+                sendThrottled(batch);
+            }
+        } catch (InterruptedException e) {
+            // closing
+        } finally {
+            batch.forEach(a -> a.job.fail(closedException()));
+        }
+    }
+
+    /** Sender thread: blocks until the window has room, then holds up to {@code wanted} slots. */
+    private int awaitSlots(int wanted) throws InterruptedException {
+        int needed = Math.min(burst, wanted);
+        windowLock.lock();
+        try {
+            while (window - outstanding < needed) {
+                senderNeeds = needed;
+                if (!windowFreed.await(SWEEP_INTERVAL_NANOS, TimeUnit.NANOSECONDS)) {
+                    windowLock.unlock();
+                    try {
+                        expireOverdue(); // the window is full of submits that may never be answered
+                    } finally {
+                        windowLock.lock();
+                    }
                 }
             }
-            inUse.incrementAndGet();
-            Answer answer;
-            try {
-                answer = closed ? new Answer(null, NOT_BOUND, -1) : waitAndSend(attempt);
-            } catch (InterruptedException e) {
-                answer = new Answer(null, NOT_BOUND, -1); // closing
-            } catch (Throwable t) {
-                answer = new Answer(null, t, -1);
+            senderNeeds = 0;
+            int slots = Math.min(window - outstanding, wanted);
+            outstanding += slots;
+            inUse.set(outstanding);
+            return slots;
+        } finally {
+            windowLock.unlock();
+        }
+    }
+
+    /** Any thread: a submit was answered (or never written); its slot is free. */
+    private void releaseSlot() {
+        windowLock.lock();
+        try {
+            outstanding--;
+            inUse.set(outstanding);
+            if (senderNeeds > 0 && window - outstanding >= senderNeeds) {
+                senderNeeds = 0;
+                windowFreed.signal();
             }
-            inUse.decrementAndGet();
-            if (answer.failure == null) {
-                attempt = accepted(attempt, answer.smscId);
-            } else {
-                Attempt failed = attempt;
-                Answer answered = answer;
-                inbox.post(() -> decide(failed, answered));
-                attempt = null;
+        } finally {
+            windowLock.unlock();
+        }
+    }
+
+    /**
+     * Sender thread: writes the parts, each after its token (a part that must wait flushes those
+     * before it), and empties the batch; interrupted, the batch keeps the parts not written.
+     */
+    private void sendThrottled(List<Attempt> batch) throws InterruptedException {
+        int from = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            long waitNanos = bucket.reserve(1);
+            if (waitNanos > 0) {
+                write(batch.subList(from, i));
+                from = i;
+                try {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
+                } catch (InterruptedException e) {
+                    batch.subList(0, from).clear();
+                    throw e;
+                }
             }
         }
-        if (attempt != null) {
-            attempt.job.fail(closedException());
+        write(batch.subList(from, batch.size()));
+        batch.clear();
+    }
+
+    /** Sender thread: one socket write for the parts; each is answered later through its {@link PartSubmit}. */
+    private void write(List<Attempt> parts) {
+        if (parts.isEmpty()) {
+            return;
+        }
+        SmppLink.Bound bound = closed ? null : link.current();
+        if (bound == null) {
+            for (Attempt attempt : parts) {
+                releaseSlot();
+                inbox.post(() -> decide(attempt, new Answer(null, NOT_BOUND, -1)));
+            }
+            return;
+        }
+        List<PartSubmit> submits = new ArrayList<>(parts.size());
+        long now = System.currentTimeMillis();
+        for (Attempt attempt : parts) {
+            if (attempt.firstSentAt == 0) {
+                attempt.firstSentAt = now;
+            }
+            attempt.lastSentNanos = bucket.now();
+            submits.add(new PartSubmit(attempt, bound.generation()));
+        }
+        bound.transmitter().writeSubmits(submits);
+    }
+
+    /** Sender thread: answers the submits of the current session whose response is overdue. */
+    private void expireOverdue() {
+        SmppLink.Bound bound = link.current();
+        if (bound != null) {
+            bound.transmitter().expireOverdue(responseTimeoutNanos);
+        }
+    }
+
+    /** One written part, waiting for its answer. */
+    private final class PartSubmit extends AbortableSmppSession.AsyncSubmit {
+        private final Attempt attempt;
+        private final long generation;
+        private final long started = System.nanoTime();
+
+        PartSubmit(Attempt attempt, long generation) {
+            super(config.responseTimeoutMs);
+            this.attempt = attempt;
+            this.generation = generation;
+        }
+
+        @Override
+        void compose(PDUSender pduSender, OutputStream out, int sequenceNumber) throws PDUException, IOException {
+            SmsPart part = attempt.part;
+            String source = attempt.sms.sourceOverride() != null ? attempt.sms.sourceOverride() : config.sourceAddress;
+            String destination = attempt.sms.destination().startsWith("+")
+                    ? attempt.sms.destination().substring(1) : attempt.sms.destination();
+            pduSender.sendSubmitSm(out, sequenceNumber, "", sourceTon, sourceNpi, source, destTon, destNpi,
+                    destination, new ESMClass(part.hasUdh() ? ESM_CLASS_UDHI : 0), (byte) 0, (byte) 1, null, null,
+                    registeredDelivery, (byte) 0, dataCodings[attempt.dataCoding & 0xFF], (byte) 0,
+                    part.shortMessageView()); // jSMPP only reads it
+        }
+
+        /** The jSMPP thread that read the response, the sender, or the thread that lost the link. */
+        @Override
+        void answered(Command response, Throwable failure) {
+            releaseSlot();
+            if (failure == null && response.getCommandStatus() == SMPPConstant.STAT_ESME_ROK) {
+                metrics.responseLatency(System.nanoTime() - started);
+                Attempt next = accepted(attempt, ((SubmitSmResp) response).getMessageId());
+                if (next != null) {
+                    queue.addFirst(next);
+                    if (closed) {
+                        failQueued();
+                    }
+                }
+                return;
+            }
+            if (response != null) {
+                metrics.responseLatency(System.nanoTime() - started);
+            }
+            Throwable why = failure != null ? failure : new NegativeResponseException(response.getCommandStatus());
+            inbox.post(() -> decide(attempt, new Answer(null, why, generation)));
         }
     }
 
@@ -239,43 +402,6 @@ final class PartSubmitter {
         bucket.accepted();
         metrics.submit(SmsEvent.STATUS_SUBMITTED);
         return attempt.job.partDone(outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(smscId), 0));
-    }
-
-    /** Loop thread. Never throws for an SMSC failure: the failure travels inside the answer. */
-    private Answer waitAndSend(Attempt attempt) throws InterruptedException {
-        long waitNanos = bucket.reserve(1);
-        if (waitNanos > 0) {
-            TimeUnit.NANOSECONDS.sleep(waitNanos);
-        }
-        SmppLink.Bound bound = link.current();
-        if (bound == null) {
-            return new Answer(null, NOT_BOUND, -1);
-        }
-        if (attempt.firstSentAt == 0) {
-            attempt.firstSentAt = System.currentTimeMillis();
-        }
-        long started = System.nanoTime();
-        attempt.lastSentNanos = bucket.now();
-        try {
-            String smscId = submitSm(bound.transmitter(), attempt);
-            metrics.responseLatency(System.nanoTime() - started);
-            return new Answer(smscId, null, bound.generation());
-        } catch (Exception e) {
-            return new Answer(null, e, bound.generation());
-        }
-    }
-
-    /** Loop thread: the blocking jSMPP call. */
-    private String submitSm(AbortableSmppSession session, Attempt attempt) throws Exception {
-        SmsPart part = attempt.part;
-        String source = attempt.sms.sourceOverride() != null ? attempt.sms.sourceOverride() : config.sourceAddress;
-        String destination = attempt.sms.destination().startsWith("+")
-                ? attempt.sms.destination().substring(1) : attempt.sms.destination();
-        byte[] shortMessage = part.shortMessageView(); // jSMPP only reads it
-        ESMClass esmClass = new ESMClass(part.hasUdh() ? ESM_CLASS_UDHI : 0);
-        return session.submitShortMessage("", sourceTon, sourceNpi, source, destTon, destNpi, destination,
-                esmClass, (byte) 0, (byte) 1, null, null, registeredDelivery, (byte) 0,
-                dataCodings[attempt.dataCoding & 0xFF], (byte) 0, shortMessage).getMessageId();
     }
 
     /** Context: a part the SMSC did not accept. */

@@ -17,8 +17,8 @@ import java.util.List;
  * Turns connector facts into published events: a submit_result per part, a receipt per
  * delivery receipt (matched to our message id when known), an InboundSms per MO.
  * Event ids are deterministic so that a replay, or the re-publication of an early receipt
- * once its submit response arrived, is the same event downstream. Any thread: the submit loops
- * call it for accepted parts, jSMPP's threads for deliver_sm, the channel context for failures.
+ * once its submit response arrived, is the same event downstream. Any thread: jSMPP's threads
+ * call it for accepted parts (on the submit response), jSMPP's threads for deliver_sm, the channel context for failures.
  */
 final class ReceiptEvents {
     private static final Logger log = LoggerFactory.getLogger(ReceiptEvents.class);
@@ -36,7 +36,7 @@ final class ReceiptEvents {
     private final SmppMetrics metrics;
     /**
      * Striped by SMSC id: every accepted part and every receipt takes a correlator's lock, and
-     * with one lock the 50 submit loops and the receipt threads queued on it (JFR: ~770 waits of
+     * with one lock the threads finishing accepted parts and the receipt threads queued on it (JFR: ~770 waits of
      * over 1 ms in a 14 s phase). An id always lands on the same stripe, so "known or parked"
      * stays exclusive per id; each stripe holds its share of the bound.
      */

@@ -24,13 +24,14 @@ import java.util.function.Supplier;
 /**
  * One configured SMPP channel: keeps it bound, sends messages part by part under the channel's
  * rate and window, and publishes a submit_result event per part and a receipt event per
- * delivery receipt. jSMPP's blocking calls run on {@code window} dedicated submit loops, so an
- * event loop never waits on the SMSC.
+ * delivery receipt. Submits are pipelined, up to {@code window} outstanding: a dedicated sender
+ * thread writes them in batches (the socket writes block, so never on an event loop) and no
+ * thread waits for a particular response.
  *
- * <p>The per-part work runs where the part already is, spread over threads as the raw jSMPP
- * client spreads it: a message is encoded on the caller's thread, an accepted part is finished
- * and its event published on its submit loop, a receipt is read, matched and published on the
- * jSMPP thread that received it. The channel's Vert.x context keeps only what must be decided
+ * <p>The per-part work runs where the part already is: a message is encoded on the caller's
+ * thread, an accepted part is finished and its event published on the jSMPP thread that read
+ * its submit_sm_resp, a receipt is read, matched and published on the jSMPP thread that
+ * received it. The channel's Vert.x context keeps only what must be decided
  * in one place: the link (bind, rebind), and the parts the SMSC did not accept (slow-down,
  * retries, resubmits), which reach it through one batching inbox.
  */

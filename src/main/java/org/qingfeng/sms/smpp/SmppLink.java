@@ -55,7 +55,7 @@ final class SmppLink {
     private final List<Promise<Bound>> boundWaiters = new ArrayList<>();
 
     private List<AbortableSmppSession> sessions = List.of();
-    /** Read by the submit loops; written on the context only. */
+    /** Read by the submit sender; written on the context only. */
     private volatile Bound current;
     private long generation;
     private int failedAttempts;
@@ -88,7 +88,7 @@ final class SmppLink {
         return state;
     }
 
-    /** The current transmitter, or null while not bound. Any thread (the submit loops read it). */
+    /** The current transmitter, or null while not bound. Any thread (the submit sender reads it). */
     Bound current() {
         return current;
     }
