@@ -54,6 +54,8 @@ final class AbortableSmppSession extends SMPPSession {
         private final AtomicBoolean answered = new AtomicBoolean();
         private int sequenceNumber;
         private long writtenAtNanos;
+        /** The session's submits in flight, once this one is among them. */
+        private Map<Integer, AsyncSubmit> inFlight;
 
         AsyncSubmit(long timeoutMs) {
             super(timeoutMs);
@@ -75,14 +77,25 @@ final class AbortableSmppSession extends SMPPSession {
             answer(null, e);
         }
 
-        final void fail(Throwable failure) {
-            answer(null, failure);
+        /** @return whether this was the answer (false: it had been answered already) */
+        final boolean fail(Throwable failure) {
+            return answer(null, failure);
         }
 
-        private void answer(Command response, Throwable failure) {
-            if (answered.compareAndSet(false, true)) {
-                answered(response, failure);
+        /**
+         * Leaves the map of submits in flight only when answered: a response jSMPP could not
+         * decompose is looked up (and generic_nacked) but never answered, and must stay there for
+         * {@link #expireOverdue} to find.
+         */
+        private boolean answer(Command response, Throwable failure) {
+            if (!answered.compareAndSet(false, true)) {
+                return false;
             }
+            if (inFlight != null) {
+                inFlight.remove(sequenceNumber, this);
+            }
+            answered(response, failure);
+            return true;
         }
     }
 
@@ -121,6 +134,7 @@ final class AbortableSmppSession extends SMPPSession {
                 }
                 submit.sequenceNumber = sequenceNumber;
                 submit.writtenAtNanos = System.nanoTime();
+                submit.inFlight = inFlight;
                 inFlight.put(sequenceNumber, submit);
             }
             if (buffer.size() > 0) {
@@ -155,13 +169,8 @@ final class AbortableSmppSession extends SMPPSession {
     /** Where jSMPP looks up the request a response answers: a pipelined submit first. */
     @Override
     protected PendingResponse<Command> removePendingResponse(int sequenceNumber) {
-        AsyncSubmit submit = inFlight.remove(sequenceNumber);
+        AsyncSubmit submit = inFlight.get(sequenceNumber); // leaves the map once answered
         return submit != null ? submit : super.removePendingResponse(sequenceNumber);
-    }
-
-    /** Submits in flight now. */
-    int inFlight() {
-        return inFlight.size();
     }
 
     /**
@@ -171,7 +180,7 @@ final class AbortableSmppSession extends SMPPSession {
     void expireOverdue(long timeoutNanos) {
         long now = System.nanoTime();
         for (AsyncSubmit submit : inFlight.values()) {
-            if (now - submit.writtenAtNanos > timeoutNanos && inFlight.remove(submit.sequenceNumber, submit)) {
+            if (now - submit.writtenAtNanos > timeoutNanos) {
                 submit.fail(new ResponseTimeoutException("No response after " + timeoutNanos / 1_000_000
                         + " ms for submit_sm with sequence_number " + submit.sequenceNumber));
             }
@@ -192,8 +201,7 @@ final class AbortableSmppSession extends SMPPSession {
         try {
             aborted = true;
             for (AsyncSubmit submit : inFlight.values()) {
-                if (inFlight.remove(submit.sequenceNumber, submit)) {
-                    submit.fail(new LinkLostException());
+                if (submit.fail(new LinkLostException())) {
                     lost++;
                 }
             }
