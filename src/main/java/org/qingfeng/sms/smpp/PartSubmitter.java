@@ -7,13 +7,7 @@ import org.jsmpp.PDUException;
 import org.jsmpp.PDUSender;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.Command;
-import org.jsmpp.bean.DataCoding;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.SubmitSmResp;
-import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.NegativeResponseException;
 import org.qingfeng.sms.encoding.SmsPart;
 import org.qingfeng.sms.events.SmsEvent;
@@ -27,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends messages part by part, pipelined: up to {@code window} submit_sm outstanding, written
@@ -49,13 +41,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class PartSubmitter {
     private static final Logger log = LoggerFactory.getLogger(PartSubmitter.class);
-    private static final byte ESM_CLASS_UDHI = 0x40;
     /** Caps that keep a pathological SMSC from holding a part forever. */
     private static final int MAX_THROTTLED_RETRIES = 200;
     private static final int MAX_NOT_SENT_RETRIES = 50;
     private static final int MAX_OUTCOME_UNKNOWN_RESUBMITS = 10;
 
-    /** One part's progress through its attempts. Handed between threads only through queues. */
+    /** One part's progress through its attempts. Handed between threads only through queues and maps that order the accesses. */
     static final class Attempt {
         final MessageJob job;
         final OutboundSms sms;
@@ -91,35 +82,16 @@ final class PartSubmitter {
     private final PartsTokenBucket bucket;
     private final SmppMetrics metrics;
     private final SmscIdNormalizer normalizer;
-    private final RegisteredDelivery registeredDelivery;
-    private final TypeOfNumber sourceTon;
-    private final NumberingPlanIndicator sourceNpi;
-    private final TypeOfNumber destTon;
-    private final NumberingPlanIndicator destNpi;
-    /** jSMPP's data_coding objects (immutable), by data_coding value. */
-    private final DataCoding[] dataCodings = new DataCoding[256];
+    private final SubmitSmComposer composer;
     private final ContextInbox inbox;
     private final Context context;
-    private final int window;
-    /**
-     * The sender waits for this many free window slots (or fewer, when fewer parts are queued)
-     * before it writes again: a full window frees one slot per response, and a sender woken per
-     * slot paid a thread wake-up and a socket write per part.
-     */
-    private final int burst;
+    private final SubmitWindow window;
     private final long responseTimeoutNanos;
     /** Parts waiting to be sent, in order; a message's next part goes first. Only the sender takes. */
     private final LinkedBlockingDeque<Attempt> queue = new LinkedBlockingDeque<>();
-    private final ReentrantLock windowLock = new ReentrantLock();
-    private final Condition windowFreed = windowLock.newCondition();
-    /** Submits outstanding or about to be written; guarded by windowLock. */
-    private int outstanding;
-    /** Free slots the sender waits for, 0 when it is not waiting; guarded by windowLock. */
-    private int senderNeeds;
-    private final AtomicInteger inUse = new AtomicInteger();
     private final Thread sender;
     private volatile boolean closed;
-    private volatile boolean senderStarted;
+    private final AtomicBoolean senderStarted = new AtomicBoolean();
 
     PartSubmitter(Vertx vertx, Context context, ChannelConfig config, SmppLink link, PartsTokenBucket bucket,
                   ContextInbox inbox, SmppMetrics metrics, SmscIdNormalizer normalizer) {
@@ -131,20 +103,11 @@ final class PartSubmitter {
         this.inbox = inbox;
         this.metrics = metrics;
         this.normalizer = normalizer;
-        this.registeredDelivery = new RegisteredDelivery(config.registeredDelivery);
-        this.window = config.window;
-        this.burst = Math.max(1, window / 8);
+        this.composer = new SubmitSmComposer(config);
+        this.window = new SubmitWindow(config.window);
         this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.responseTimeoutMs);
         this.sender = new Thread(this::sendLoop, "smpp-submit-" + config.name);
         this.sender.setDaemon(true);
-        // Looked up once: jSMPP's valueOf lookups copy the enum's values() on every call.
-        this.sourceTon = TypeOfNumber.valueOf((byte) config.sourceTon);
-        this.sourceNpi = NumberingPlanIndicator.valueOf((byte) config.sourceNpi);
-        this.destTon = TypeOfNumber.valueOf((byte) config.destTon);
-        this.destNpi = NumberingPlanIndicator.valueOf((byte) config.destNpi);
-        for (int coding = 0; coding < dataCodings.length; coding++) {
-            dataCodings[coding] = DataCodings.newInstance((byte) coding);
-        }
     }
 
     /**
@@ -164,9 +127,9 @@ final class PartSubmitter {
         }
     }
 
-    /** Submits outstanding or about to be sent (holding a loop). Any thread. */
+    /** Submits outstanding or about to be written. Any thread. */
     int inUse() {
-        return inUse.get();
+        return window.inUse();
     }
 
     /** Stops the sender; parts not yet sent fail with "closed". */
@@ -209,14 +172,8 @@ final class PartSubmitter {
     }
 
     private void startSender() {
-        if (senderStarted) {
-            return;
-        }
-        synchronized (sender) {
-            if (!senderStarted && !closed) {
-                sender.start();
-                senderStarted = true;
-            }
+        if (!senderStarted.get() && senderStarted.compareAndSet(false, true)) {
+            sender.start(); // closed before it ran: it returns at once
         }
     }
 
@@ -225,7 +182,7 @@ final class PartSubmitter {
      * them, and look for overdue responses every {@link #SWEEP_INTERVAL_NANOS}.
      */
     private void sendLoop() {
-        List<Attempt> batch = new ArrayList<>(window);
+        List<Attempt> batch = new ArrayList<>(config.window);
         long nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
         try {
             while (!closed) {
@@ -238,7 +195,7 @@ final class PartSubmitter {
                     continue;
                 }
                 batch.add(first);
-                int slots = awaitSlots(1 + queue.size());
+                int slots = window.take(1 + queue.size(), SWEEP_INTERVAL_NANOS, this::expireOverdue);
                 queue.drainTo(batch, slots - 1); // only this thread takes: the queue has them
                 sendThrottled(batch);
             }
@@ -246,47 +203,6 @@ final class PartSubmitter {
             // closing
         } finally {
             batch.forEach(a -> a.job.fail(closedException()));
-        }
-    }
-
-    /** Sender thread: blocks until the window has room, then holds up to {@code wanted} slots. */
-    private int awaitSlots(int wanted) throws InterruptedException {
-        int needed = Math.min(burst, wanted);
-        windowLock.lock();
-        try {
-            while (window - outstanding < needed) {
-                senderNeeds = needed;
-                if (!windowFreed.await(SWEEP_INTERVAL_NANOS, TimeUnit.NANOSECONDS)) {
-                    windowLock.unlock();
-                    try {
-                        expireOverdue(); // the window is full of submits that may never be answered
-                    } finally {
-                        windowLock.lock();
-                    }
-                }
-            }
-            senderNeeds = 0;
-            int slots = Math.min(window - outstanding, wanted);
-            outstanding += slots;
-            inUse.set(outstanding);
-            return slots;
-        } finally {
-            windowLock.unlock();
-        }
-    }
-
-    /** Any thread: a submit was answered (or never written); its slot is free. */
-    private void releaseSlot() {
-        windowLock.lock();
-        try {
-            outstanding--;
-            inUse.set(outstanding);
-            if (senderNeeds > 0 && window - outstanding >= senderNeeds) {
-                senderNeeds = 0;
-                windowFreed.signal();
-            }
-        } finally {
-            windowLock.unlock();
         }
     }
 
@@ -321,7 +237,7 @@ final class PartSubmitter {
         SmppLink.Bound bound = closed ? null : link.current();
         if (bound == null) {
             for (Attempt attempt : parts) {
-                releaseSlot();
+                window.release();
                 inbox.post(() -> decide(attempt, new Answer(null, NOT_BOUND, -1)));
             }
             return;
@@ -360,20 +276,13 @@ final class PartSubmitter {
 
         @Override
         void compose(PDUSender pduSender, OutputStream out, int sequenceNumber) throws PDUException, IOException {
-            SmsPart part = attempt.part;
-            String source = attempt.sms.sourceOverride() != null ? attempt.sms.sourceOverride() : config.sourceAddress;
-            String destination = attempt.sms.destination().startsWith("+")
-                    ? attempt.sms.destination().substring(1) : attempt.sms.destination();
-            pduSender.sendSubmitSm(out, sequenceNumber, "", sourceTon, sourceNpi, source, destTon, destNpi,
-                    destination, new ESMClass(part.hasUdh() ? ESM_CLASS_UDHI : 0), (byte) 0, (byte) 1, null, null,
-                    registeredDelivery, (byte) 0, dataCodings[attempt.dataCoding & 0xFF], (byte) 0,
-                    part.shortMessageView()); // jSMPP only reads it
+            composer.compose(pduSender, out, sequenceNumber, attempt.sms, attempt.part, attempt.dataCoding);
         }
 
         /** The jSMPP thread that read the response, the sender, or the thread that lost the link. */
         @Override
         void answered(Command response, Throwable failure) {
-            releaseSlot();
+            window.release();
             if (failure == null && response.getCommandStatus() == SMPPConstant.STAT_ESME_ROK) {
                 metrics.responseLatency(System.nanoTime() - started);
                 Attempt next = accepted(attempt, ((SubmitSmResp) response).getMessageId());
