@@ -3,6 +3,7 @@ package org.qingfeng.sms.smpp;
 import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import org.jsmpp.InvalidResponseException;
 import org.jsmpp.PDUException;
 import org.jsmpp.PDUSender;
 import org.jsmpp.SMPPConstant;
@@ -197,7 +198,15 @@ final class PartSubmitter {
                 batch.add(first);
                 int slots = window.take(1 + queue.size(), SWEEP_INTERVAL_NANOS, this::expireOverdue);
                 queue.drainTo(batch, slots - 1); // only this thread takes: the queue has them
-                sendThrottled(batch);
+                try {
+                    sendThrottled(batch);
+                } catch (RuntimeException e) {
+                    // A bug, not an SMSC answer (those travel inside each submit's answer): the
+                    // sender stays alive, and the parts it could not hand over fail rather than hang.
+                    log.error("channel {}: sender failed on a batch of {} parts", config.name, batch.size(), e);
+                    batch.forEach(a -> a.job.fail(e));
+                    batch.clear();
+                }
             }
         } catch (InterruptedException e) {
             // closing
@@ -283,9 +292,10 @@ final class PartSubmitter {
         @Override
         void answered(Command response, Throwable failure) {
             window.release();
-            if (failure == null && response.getCommandStatus() == SMPPConstant.STAT_ESME_ROK) {
+            if (failure == null && response instanceof SubmitSmResp accepted
+                    && response.getCommandStatus() == SMPPConstant.STAT_ESME_ROK) {
                 metrics.responseLatency(System.nanoTime() - started);
-                Attempt next = accepted(attempt, ((SubmitSmResp) response).getMessageId());
+                Attempt next = accepted(attempt, accepted.getMessageId());
                 if (next != null) {
                     queue.addFirst(next);
                     if (closed) {
@@ -297,7 +307,10 @@ final class PartSubmitter {
             if (response != null) {
                 metrics.responseLatency(System.nanoTime() - started);
             }
-            Throwable why = failure != null ? failure : new NegativeResponseException(response.getCommandStatus());
+            Throwable why = failure != null ? failure
+                    : response.getCommandStatus() != SMPPConstant.STAT_ESME_ROK
+                    ? new NegativeResponseException(response.getCommandStatus())
+                    : new InvalidResponseException("expected submit_sm_resp, got command " + response.getCommandIdAsHex());
             inbox.post(() -> decide(attempt, new Answer(null, why, generation)));
         }
     }
