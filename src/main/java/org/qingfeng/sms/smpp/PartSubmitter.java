@@ -1,6 +1,5 @@
 package org.qingfeng.sms.smpp;
 
-import org.qingfeng.sms.PhoneMask;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.jsmpp.InvalidResponseException;
@@ -34,18 +33,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for a particular response.
  *
  * <p>Any other answer goes to the channel context (in batches, see {@link ContextInbox}),
- * which decides: retry after a slow-down, retry after a backoff, resubmit after a lost link
- * (waiting for the rebind), or fail. A retried part goes to the back of the queue and its
+ * where {@link RefusedParts} decides: retry after a slow-down, retry after a backoff, resubmit
+ * after a lost link (waiting for the rebind), or fail. A retried part goes to the back of the queue and its
  * successors wait for it, so the parts of one message go out in order, a throttled part
  * before its successors. The queue holds only parts of messages the callers have in flight.
  * Context only, except where a method says "sender thread" or "any thread".
  */
 final class PartSubmitter {
     private static final Logger log = LoggerFactory.getLogger(PartSubmitter.class);
-    /** Caps that keep a pathological SMSC from holding a part forever. */
-    private static final int MAX_THROTTLED_RETRIES = 200;
-    private static final int MAX_NOT_SENT_RETRIES = 50;
-    private static final int MAX_OUTCOME_UNKNOWN_RESUBMITS = 10;
 
     /** One part's progress through its attempts. Handed between threads only through queues and maps that order the accesses. */
     static final class Attempt {
@@ -69,15 +64,9 @@ final class PartSubmitter {
         }
     }
 
-    /** The link dropped between handing the part over and sending: wait for the rebind, no retry spent. */
-    private static final java.io.IOException NOT_BOUND = new java.io.IOException("not bound");
     /** How often the sender looks for submits whose response is overdue. */
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private record Answer(String smscId, Throwable failure, long generation) {
-    }
-
-    private final Vertx vertx;
     private final ChannelConfig config;
     private final SmppLink link;
     private final PartsTokenBucket bucket;
@@ -87,6 +76,7 @@ final class PartSubmitter {
     private final ContextInbox inbox;
     private final Context context;
     private final SubmitWindow window;
+    private final RefusedParts refused;
     private final long responseTimeoutNanos;
     /** Parts waiting to be sent, in order; a message's next part goes first. Only the sender takes. */
     private final LinkedBlockingDeque<Attempt> queue = new LinkedBlockingDeque<>();
@@ -96,7 +86,6 @@ final class PartSubmitter {
 
     PartSubmitter(Vertx vertx, Context context, ChannelConfig config, SmppLink link, PartsTokenBucket bucket,
                   ContextInbox inbox, SmppMetrics metrics, SmscIdNormalizer normalizer) {
-        this.vertx = vertx;
         this.context = context;
         this.config = config;
         this.link = link;
@@ -106,6 +95,7 @@ final class PartSubmitter {
         this.normalizer = normalizer;
         this.composer = new SubmitSmComposer(config);
         this.window = new SubmitWindow(config.window);
+        this.refused = new RefusedParts(vertx, config, link, bucket, metrics, this::start);
         this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.responseTimeoutMs);
         this.sender = new Thread(this::sendLoop, "smpp-submit-" + config.name);
         this.sender.setDaemon(true);
@@ -247,7 +237,7 @@ final class PartSubmitter {
         if (bound == null) {
             for (Attempt attempt : parts) {
                 window.release();
-                inbox.post(() -> decide(attempt, new Answer(null, NOT_BOUND, -1)));
+                inbox.post(() -> start(attempt)); // the link dropped before the write: wait for the rebind, no retry spent
             }
             return;
         }
@@ -311,7 +301,7 @@ final class PartSubmitter {
                     : response.getCommandStatus() != SMPPConstant.STAT_ESME_ROK
                     ? new NegativeResponseException(response.getCommandStatus())
                     : new InvalidResponseException("expected submit_sm_resp, got command " + response.getCommandIdAsHex());
-            inbox.post(() -> decide(attempt, new Answer(null, why, generation)));
+            inbox.post(() -> refused.decide(attempt, why, generation));
         }
     }
 
@@ -323,96 +313,6 @@ final class PartSubmitter {
     private Attempt accepted(Attempt attempt, String smscId) {
         bucket.accepted();
         metrics.submit(SmsEvent.STATUS_SUBMITTED);
-        return attempt.job.partDone(outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(smscId), 0));
-    }
-
-    /** Context: a part the SMSC did not accept. */
-    private void decide(Attempt attempt, Answer answer) {
-        if (answer.failure == NOT_BOUND) {
-            start(attempt);
-            return;
-        }
-        int commandStatus = SubmitFailure.commandStatusOf(answer.failure);
-        SubmitFailure kind = SubmitFailure.classify(answer.failure, link.isCurrent(answer.generation));
-        switch (kind) {
-            case THROTTLED, QUEUE_FULL -> {
-                metrics.throttled(commandStatus);
-                if (kind == SubmitFailure.THROTTLED) {
-                    bucket.throttled(attempt.lastSentNanos);
-                } else {
-                    bucket.queueFull();
-                }
-                if (++attempt.throttled > MAX_THROTTLED_RETRIES) {
-                    reject(attempt, commandStatus);
-                } else {
-                    start(attempt);
-                }
-            }
-            case TRANSIENT -> {
-                if (++attempt.transientFailures > config.maxRetries) {
-                    reject(attempt, commandStatus);
-                } else {
-                    after(100L << Math.min(attempt.transientFailures - 1, 6), attempt);
-                }
-            }
-            case NOT_SENT -> {
-                if (++attempt.notSent > MAX_NOT_SENT_RETRIES) {
-                    reject(attempt, commandStatus);
-                } else {
-                    after(20, attempt);
-                }
-            }
-            case OUTCOME_UNKNOWN -> {
-                // Written but never answered (link lost, or no response in response_timeout_ms on a
-                // live link): the SMSC may have it. Counted always; resubmitted only by policy.
-                metrics.outcomeUnknown();
-                String why = answer.failure instanceof LinkLostException ? "link lost" : answer.failure.toString();
-                if (config.outcomeUnknownPolicy == OutcomeUnknownPolicy.FAIL
-                        || attempt.outcomeUnknown >= MAX_OUTCOME_UNKNOWN_RESUBMITS) {
-                    log.warn("channel {}: {} part {} outcome unknown ({}); not resubmitting (policy {}, {} resubmits)",
-                            config.name, attempt.sms.messageId(), attempt.part.index(), why,
-                            config.outcomeUnknownPolicy, attempt.outcomeUnknown);
-                    unknown(attempt);
-                    return;
-                }
-                attempt.outcomeUnknown++;
-                log.info("channel {}: {} part {} outcome unknown ({}); resubmitting by policy",
-                        config.name, attempt.sms.messageId(), attempt.part.index(), why);
-                start(attempt); // waits for the rebind if the link is down
-            }
-            default -> {
-                log.info("channel {}: {} to {} part {} rejected: {}", config.name, attempt.sms.messageId(),
-                        PhoneMask.mask(attempt.sms.destination()), attempt.part.index(), answer.failure.toString());
-                reject(attempt, commandStatus);
-            }
-        }
-    }
-
-    private void reject(Attempt attempt, int commandStatus) {
-        metrics.submit(SmsEvent.STATUS_REJECTED);
-        finished(attempt, outcome(attempt, SmsEvent.STATUS_REJECTED, null, commandStatus));
-    }
-
-    private void unknown(Attempt attempt) {
-        metrics.submit(SmsEvent.STATUS_OUTCOME_UNKNOWN);
-        finished(attempt, outcome(attempt, SmsEvent.STATUS_OUTCOME_UNKNOWN, null,
-                SubmitFailure.LOCAL_ERROR_STATUS));
-    }
-
-    /** Context: a part ended without being accepted; the message is done (its rest is not sent). */
-    private void finished(Attempt attempt, PartOutcome outcome) {
-        Attempt next = attempt.job.partDone(outcome);
-        if (next != null) {
-            start(next);
-        }
-    }
-
-    private PartOutcome outcome(Attempt attempt, String status, String smscId, int commandStatus) {
-        return new PartOutcome(attempt.part.index(), attempt.part.total(), status, smscId, commandStatus,
-                attempt.outcomeUnknown, attempt.firstSentAt, System.currentTimeMillis());
-    }
-
-    private void after(long millis, Attempt attempt) {
-        vertx.setTimer(millis, id -> start(attempt));
+        return attempt.job.partDone(RefusedParts.outcome(attempt, SmsEvent.STATUS_SUBMITTED, normalizer.normalize(smscId), 0));
     }
 }
