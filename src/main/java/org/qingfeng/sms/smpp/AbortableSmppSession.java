@@ -77,6 +77,11 @@ final class AbortableSmppSession extends SMPPSession {
             answer(null, e);
         }
 
+        /** When this submit was composed for its write (0 if it never was). */
+        final long writtenAtNanos() {
+            return writtenAtNanos;
+        }
+
         /** @return whether this was the answer (false: it had been answered already) */
         final boolean fail(Throwable failure) {
             return answer(null, failure);

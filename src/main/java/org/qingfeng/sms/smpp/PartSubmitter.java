@@ -108,11 +108,7 @@ final class PartSubmitter {
     void submit(MessageJob job) {
         Attempt first = job.first();
         if (!closed && link.current() != null) {
-            startSender();
-            queue.add(first);
-            if (closed) {
-                failQueued(); // close() may have drained the queue just before the add
-            }
+            enqueue(first, false);
         } else {
             context.runOnContext(v -> start(first));
         }
@@ -155,10 +151,19 @@ final class PartSubmitter {
             });
             return;
         }
+        enqueue(attempt, false);
+    }
+
+    /** Any thread: to the sender; a message's next part goes first, anything else to the back. */
+    private void enqueue(Attempt attempt, boolean first) {
         startSender();
-        queue.add(attempt);
+        if (first) {
+            queue.addFirst(attempt);
+        } else {
+            queue.add(attempt);
+        }
         if (closed) {
-            failQueued();
+            failQueued(); // close() may have drained the queue just before the add
         }
     }
 
@@ -265,7 +270,6 @@ final class PartSubmitter {
     private final class PartSubmit extends AbortableSmppSession.AsyncSubmit {
         private final Attempt attempt;
         private final long generation;
-        private final long started = System.nanoTime();
 
         PartSubmit(Attempt attempt, long generation) {
             super(config.responseTimeoutMs);
@@ -284,18 +288,15 @@ final class PartSubmitter {
             window.release();
             if (failure == null && response instanceof SubmitSmResp accepted
                     && response.getCommandStatus() == SMPPConstant.STAT_ESME_ROK) {
-                metrics.responseLatency(System.nanoTime() - started);
+                metrics.responseLatency(System.nanoTime() - writtenAtNanos());
                 Attempt next = accepted(attempt, accepted.getMessageId());
                 if (next != null) {
-                    queue.addFirst(next);
-                    if (closed) {
-                        failQueued();
-                    }
+                    enqueue(next, true);
                 }
                 return;
             }
             if (response != null) {
-                metrics.responseLatency(System.nanoTime() - started);
+                metrics.responseLatency(System.nanoTime() - writtenAtNanos());
             }
             Throwable why = failure != null ? failure
                     : response.getCommandStatus() != SMPPConstant.STAT_ESME_ROK

@@ -1,7 +1,6 @@
 package org.qingfeng.sms.smpp;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,11 +15,10 @@ final class SubmitWindow {
     private final int burst;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
-    /** Guarded by lock. */
-    private int outstanding;
+    /** Written under lock; volatile so that {@link #inUse()} (metrics) reads it without. */
+    private volatile int outstanding;
     /** Free slots the sender waits for, 0 when it is not waiting; guarded by lock. */
     private int senderNeeds;
-    private final AtomicInteger inUse = new AtomicInteger();
 
     SubmitWindow(int size) {
         this.size = size;
@@ -51,7 +49,6 @@ final class SubmitWindow {
             senderNeeds = 0;
             int slots = Math.min(size - outstanding, wanted);
             outstanding += slots;
-            inUse.set(outstanding);
             return slots;
         } finally {
             lock.unlock();
@@ -63,7 +60,6 @@ final class SubmitWindow {
         lock.lock();
         try {
             outstanding--;
-            inUse.set(outstanding);
             if (senderNeeds > 0 && size - outstanding >= senderNeeds) {
                 senderNeeds = 0;
                 freed.signal();
@@ -75,6 +71,6 @@ final class SubmitWindow {
 
     /** Submits outstanding or about to be written. Any thread. */
     int inUse() {
-        return inUse.get();
+        return outstanding;
     }
 }
