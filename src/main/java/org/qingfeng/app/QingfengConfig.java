@@ -188,7 +188,7 @@ public final class QingfengConfig {
     this.receiptsSweepIntervalMs = duration(s, "receipts.sweep-interval", 100, 86_400_000);
     this.ledPollIntervalS = s.integer("led.poll-interval-s", 5, 3600);
     this.ledLookaheadH = s.integer("led.lookahead-h", 1, 168);
-    this.ledMaxWaitS = s.integer("led.max-wait-s", 0, 300);
+    this.ledMaxWaitS = s.integer("led.max-wait-s", 0, 60);
     this.ledMaxWaiters = s.integer("led.max-waiters", 0, 1_000_000);
     this.ledLastSeenFlushMs = s.integer("led.last-seen-flush-ms", 100, 600_000);
     this.ledOfflineGraceS = s.integer("led.offline-grace-s", 0, 86_400);
