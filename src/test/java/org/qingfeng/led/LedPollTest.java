@@ -199,8 +199,9 @@ class LedPollTest {
     assertThat(stored).isEqualTo(DeviceAuth.digest(secret)).hasSize(32);
   }
 
+  /** Weekdays, and dayparts checked window by window, are in LedScreenTimeZoneTest. */
   @Test
-  void daypartsAndWeekdaysAreResolvedInTheScreensTimeZone() {
+  void daypartsAreResolvedInTheScreensTimeZone() {
     long kashgar = led.group("Kashgar office", "unit");
     String cred = led.screen("hw-tz-1", "Asia/Urumqi", kashgar);
     led.adminOk(HttpMethod.POST, "/api/v1/led/items", new JsonObject().put("text", "夜间提示").put("category", "notice")
