@@ -207,23 +207,22 @@ public final class LedRuntime {
     }
   }
 
-  /** The time this instance saw the screen and has not flushed yet, or null. */
+  /** The time this instance saw the screen and has not yet written to Postgres (or is writing now), or null. */
   public Long unflushedSeen(long screenId) {
     return lastSeen.get(screenId);
   }
 
-  /** Takes the coalesced last-seen times for one flush (newer touches stay for the next). */
-  public Map<Long, Long> drainSeen() {
-    Map<Long, Long> out = new java.util.HashMap<>();
-    for (Map.Entry<Long, Long> e : lastSeen.entrySet()) {
-      out.put(e.getKey(), e.getValue());
-    }
-    out.forEach((k, v) -> lastSeen.remove(k, v));
-    return out;
+  /**
+   * The coalesced last-seen times for one flush. They stay in memory until {@link #flushed}:
+   * health reads Postgres and then this map, and a time taken out before Postgres had it made a
+   * screen that had just polled look offline while the flush was in flight.
+   */
+  public Map<Long, Long> seenToFlush() {
+    return new java.util.HashMap<>(lastSeen);
   }
 
-  /** Puts back times whose flush failed (unless newer ones arrived meanwhile). */
-  public void restoreSeen(Map<Long, Long> times) {
-    times.forEach((k, v) -> lastSeen.merge(k, v, Math::max));
+  /** Forgets times now written to Postgres; a newer touch meanwhile stays for the next flush. */
+  public void flushed(Map<Long, Long> times) {
+    times.forEach((id, t) -> lastSeen.remove(id, t));
   }
 }

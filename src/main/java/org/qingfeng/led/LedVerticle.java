@@ -50,7 +50,7 @@ public final class LedVerticle extends VerticleBase {
     if (flushing) {
       return Future.succeededFuture();
     }
-    Map<Long, Long> seen = runtime.drainSeen();
+    Map<Long, Long> seen = runtime.seenToFlush();
     if (seen.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -63,10 +63,8 @@ public final class LedVerticle extends VerticleBase {
     }
     flushing = true;
     return store.flushLastSeen(ids, times)
-        .onFailure(err -> {
-          LOG.warn("last-seen flush of {} screens failed, kept for the next: {}", ids.length, err.toString());
-          runtime.restoreSeen(seen);
-        })
+        .onSuccess(v -> runtime.flushed(seen))
+        .onFailure(err -> LOG.warn("last-seen flush of {} screens failed, kept for the next: {}", ids.length, err.toString()))
         .onComplete(ar -> flushing = false);
   }
 
