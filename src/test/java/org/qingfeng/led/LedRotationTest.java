@@ -31,10 +31,20 @@ class LedRotationTest {
 
   private static void check(int rules, int screens, int days, int perDay) {
     BitSet everScheduled = new BitSet(rules);
+    BitSet[] seenByScreen = new BitSet[screens];
     int[] firstCovered = {-1};
     for (int d = 0; d < days; d++) {
       for (int s = 0; s < screens; s++) {
         int[] today = Rotation.positions(rules, screens, s, d, perDay);
+        BitSet seen = seenByScreen[s] == null ? (seenByScreen[s] = new BitSet(rules)) : seenByScreen[s];
+        int unseenBefore = rules - seen.cardinality();
+        long repeats = java.util.Arrays.stream(today).distinct().filter(seen::get).count();
+        // A rule the screen has had comes back only on a day that also gives it every rule it has not.
+        assertThat(repeats == 0 || Math.min(perDay, rules) - repeats >= unseenBefore)
+            .as("screen %d day %d: %d rules again while %d never shown", s, d, repeats, unseenBefore).isTrue();
+        for (int p : today) {
+          seen.set(p);
+        }
         assertThat(today).hasSize(perDay);
         Set<Integer> distinct = new HashSet<>();
         for (int p : today) {
