@@ -135,17 +135,20 @@ settle "after seeding"
 # every round 2 met it), so round 1 measured the JIT rather than the running server.
 WARM_NOTES=()
 warm() {
-  local name=$1 url=$2 prev=0 cur=0 n
+  local name=$1 url=$2 prev=0 cur=0 n settled=0 max=${QF_BENCH_WARMUP_PHASES:-6} rates=""
   shift 2
-  for ((n = 1; n <= ${QF_BENCH_WARMUP_PHASES:-6}; n++)); do
+  for ((n = 1; n <= max; n++)); do
     cur=$(wrk -t2 -c"$CONNS" -d5s "$@" "$url" | awk '/Requests\/sec/{print $2}')
-    python3 -c "import sys; p, c = map(float, sys.argv[1:]); sys.exit(0 if p > 0 and abs(c - p) / p < 0.05 else 1)" \
-      "$prev" "$cur" && break
+    rates+="${rates:+, }$cur"
+    if python3 -c "import sys; p, c = map(float, sys.argv[1:]); sys.exit(0 if p > 0 and abs(c - p) / p < 0.05 else 1)" \
+      "$prev" "$cur"; then
+      settled=1
+      break
+    fi
     prev=$cur
   done
-  local max=${QF_BENCH_WARMUP_PHASES:-6}
-  local note="$name warm-up: $((n > max ? max : n)) phases of 5 s, the last two ${prev} and ${cur} req/s"
-  [ "$n" -le "$max" ] || note+=" (not settled)"
+  local note="$name warm-up: $n phases of 5 s ($rates req/s)"
+  [ "$settled" = 1 ] || note="$name warm-up: $max phases of 5 s, not settled within 5 % ($rates req/s)"
   echo "$note"; WARM_NOTES+=("$note")
 }
 echo "warm-up..."
