@@ -53,6 +53,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean ticking;
   private boolean stopped;
   private long lastSweep;
+  private long lastCompletionCheck;
   private Long jobCampaign;
 
   /** The scheduler with its expander; {@code outbound} is closed with the verticle. */
@@ -126,7 +127,7 @@ public final class SchedulerVerticle extends VerticleBase {
     startDue(now)
         .compose(v -> campaigns.active())
         .compose(active -> holdResumeExpire(active, now))
-        .compose(v -> campaigns.finished())
+        .compose(v -> finished())
         .compose(ids -> each(ids, id -> campaigns.systemTransition(id, CampaignStatus.RUNNING, null,
             new CampaignStore.Step(CampaignStatus.COMPLETED, null, false, false, null), "complete", now)))
         .compose(v -> sweep(now))
@@ -169,6 +170,21 @@ public final class SchedulerVerticle extends VerticleBase {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * Running campaigns with nothing left to send, looked for at most once a second: the look is a
+   * NOT EXISTS over the ledger's open-message index, which during a blast is mostly entries of
+   * messages already sent; at every 200 ms tick it took 14 % of PostgreSQL's statement time (lock
+   * waits aside) in the end-to-end bench: 426 calls of 75 ms in a 100,000-message blast.
+   */
+  private Future<List<Long>> finished() {
+    long wall = System.nanoTime();
+    if (wall - lastCompletionCheck < 1_000_000_000L) {
+      return Future.succeededFuture(List.of());
+    }
+    lastCompletionCheck = wall;
+    return campaigns.finished();
   }
 
   private Future<Void> sweep(Instant now) {
