@@ -88,7 +88,7 @@ public final class EndToEndBench {
           System.exit(1);
         }
       }
-      if (Boolean.getBoolean("e2e.pgStatements")) {
+      if ("1".equals(System.getProperty("e2e.pgStatements"))) {
         // scripts/bench/e2e.sh PG_STATEMENTS=1 prints these after the run: the measured campaign's alone.
         await(pool.query("SELECT pg_stat_statements_reset(), pg_stat_reset(), pg_stat_reset_shared('wal')").execute());
       }
