@@ -87,9 +87,9 @@ set -e
 if [ "$PG_STATEMENTS" = 1 ]; then
   echo "PostgreSQL during the measured campaign, by statement (exec and planning ms, WAL records):"
   sql -c "SELECT calls, round(total_exec_time::numeric) AS exec_ms, round(total_plan_time::numeric) AS plan_ms,
-      round((total_exec_time / calls)::numeric, 3) AS ms_per_call, rows, wal_records, pg_size_pretty(wal_bytes) AS wal,
+      round((total_exec_time / nullif(calls, 0))::numeric, 3) AS ms_per_call, rows, wal_records, pg_size_pretty(wal_bytes) AS wal,
       left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS statement
-    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25"
+    FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" || true
   sql -c "SELECT wal_records, wal_fpi, pg_size_pretty(wal_bytes) AS wal_bytes, wal_sync, round(wal_sync_time::numeric) AS sync_ms FROM pg_stat_wal"
   sql -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, n_live_tup, n_dead_tup
     FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC"
