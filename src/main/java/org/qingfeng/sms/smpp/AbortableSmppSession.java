@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntConsumer;
 
 /**
  * A jSMPP session that pipelines submit_sm: {@link #writeSubmits} composes a batch of them with
@@ -30,7 +31,8 @@ import java.util.concurrent.locks.StampedLock;
  * <p>It knows exactly which submit_sm are <em>in flight</em>: written to the socket (or being
  * written) and not yet answered. When the link is lost those are the submits whose outcome is
  * unknown: {@link #abortPendingRequests} answers each with {@link LinkLostException} and
- * reports how many there were. Writes hold the read side of a lock and the abort its write
+ * reports how many there were to {@code inFlightAtLoss}, whichever thread aborts (the state
+ * listener after jSMPP's reader saw the link go, or the sender whose write failed). Writes hold the read side of a lock and the abort its write
  * side, and no submit is written after the abort, so the count is exact. It also wakes jSMPP's
  * own blocked requests (enquire_link, unbind), which jSMPP 3.0 leaves waiting out their whole
  * timeout when the session closes.
@@ -41,8 +43,11 @@ final class AbortableSmppSession extends SMPPSession {
     /** Written under the write side, read under the read side. */
     private boolean aborted;
 
-    AbortableSmppSession(ConnectionFactory connectionFactory) {
+    private final IntConsumer inFlightAtLoss;
+
+    AbortableSmppSession(ConnectionFactory connectionFactory, IntConsumer inFlightAtLoss) {
         super(connectionFactory);
+        this.inFlightAtLoss = inFlightAtLoss;
     }
 
     /**
@@ -197,8 +202,13 @@ final class AbortableSmppSession extends SMPPSession {
      * being written, and wakes jSMPP's own waiting requests, found by scanning back
      * {@code lookBack} sequence numbers.
      *
-     * @return how many submit_sm were in flight (written, unanswered) and are now outcome-unknown;
-     *         0 when called again
+     * <p>How many submit_sm were in flight (written, unanswered) and are now outcome-unknown goes
+     * to {@code inFlightAtLoss} here, not to the caller: the sender (on a failed write) and the
+     * state listener (on the reader seeing the link go) can both abort, each answering what the
+     * other has not, and until 2026-12-07 the sender's share went uncounted (SmppMustHoldTest
+     * saw 245 outcome-unknown against 200 counted in flight).
+     *
+     * @return how many this call answered; 0 when the other abort answered them all
      */
     int abortPendingRequests(int lookBack) {
         int lost = 0;
@@ -212,6 +222,9 @@ final class AbortableSmppSession extends SMPPSession {
             }
         } finally {
             abortLock.unlockWrite(stamp);
+        }
+        if (lost > 0) {
+            inFlightAtLoss.accept(lost);
         }
         int next = sequence().currentValue();
         for (int i = 0; i <= lookBack; i++) {

@@ -172,7 +172,7 @@ final class SmppLink {
     }
 
     private AbortableSmppSession bindOne(BindType type, long bindGeneration) throws Exception {
-        AbortableSmppSession session = new AbortableSmppSession(connectionFactory);
+        AbortableSmppSession session = new AbortableSmppSession(connectionFactory, inFlightAtLoss);
         session.setPduProcessorDegree(pduProcessorThreads(config.window));
         session.setQueueCapacity(PDU_QUEUE_CAPACITY);
         session.setTransactionTimer(config.responseTimeoutMs);
@@ -182,11 +182,9 @@ final class SmppLink {
         }
         session.addSessionStateListener((newState, oldState, source) -> {
             if (newState == SessionState.CLOSED || newState == SessionState.UNBOUND) {
-                // Wake blocked submits now (jSMPP thread); the rebind decision is made on the context.
-                int inFlight = session.abortPendingRequests(config.window + 32);
-                if (inFlight > 0) {
-                    inFlightAtLoss.accept(inFlight);
-                }
+                // Wake blocked submits now (jSMPP thread; the session counts what was in flight);
+                // the rebind decision is made on the context.
+                session.abortPendingRequests(config.window + 32);
                 context.runOnContext(v -> linkLost(bindGeneration));
             }
         });
