@@ -41,12 +41,7 @@ class LedBadInputTest {
 
   @AfterAll
   static void stop() {
-    if (led != null) {
-      led.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    LedClient.stop(led, server);
   }
 
   static void assertProblem(HttpResponse<Buffer> r, int status) {

@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Map;
+import org.qingfeng.app.QingfengServer;
 import org.qingfeng.testing.Http;
 import org.qingfeng.testing.TestInfra;
 
@@ -108,6 +109,16 @@ final class LedClient implements AutoCloseable {
 
   HttpResponse<Buffer> postPlays(String credential, JsonObject body) {
     return call(HttpMethod.POST, "/led/v1/plays", Map.of("Authorization", "Bearer " + credential), "application/json", body.encode());
+  }
+
+  /** The usual @AfterAll of a LED test: its client, then its server, whichever got started. */
+  static void stop(LedClient led, QingfengServer server) {
+    if (led != null) {
+      led.close();
+    }
+    if (server != null) {
+      server.stop();
+    }
   }
 
   @Override

@@ -72,12 +72,7 @@ class LedPlaysAndReportsTest {
 
   @AfterAll
   static void stop() {
-    if (led != null) {
-      led.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    LedClient.stop(led, server);
   }
 
   @Test

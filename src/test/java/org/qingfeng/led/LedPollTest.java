@@ -36,12 +36,7 @@ class LedPollTest {
 
   @AfterAll
   static void stop() {
-    if (led != null) {
-      led.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    LedClient.stop(led, server);
   }
 
   @Test

@@ -71,12 +71,7 @@ class LedRuleLibraryRotationTest {
 
   @AfterAll
   static void stop() {
-    if (led != null) {
-      led.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    LedClient.stop(led, server);
   }
 
   static JsonObject importRules(String file) {

@@ -51,12 +51,7 @@ class LedScreenHealthTest {
 
   @AfterAll
   static void stop() {
-    if (led != null) {
-      led.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    LedClient.stop(led, server);
   }
 
   @Test

@@ -49,12 +49,7 @@ class LedScreenTimeZoneTest {
 
   @AfterAll
   static void stop() {
-    if (led != null) {
-      led.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    LedClient.stop(led, server);
   }
 
   @Test
