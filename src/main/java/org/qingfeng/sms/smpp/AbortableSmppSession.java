@@ -32,10 +32,10 @@ import java.util.function.IntConsumer;
  * written) and not yet answered. When the link is lost those are the submits whose outcome is
  * unknown: {@link #abortPendingRequests} answers each with {@link LinkLostException} and
  * reports how many there were to {@code inFlightAtLoss}, whichever thread aborts (the state
- * listener after jSMPP's reader saw the link go, or the sender whose write failed). Writes hold the read side of a lock and the abort its write
- * side, and no submit is written after the abort, so the count is exact. It also wakes jSMPP's
- * own blocked requests (enquire_link, unbind), which jSMPP 3.0 leaves waiting out their whole
- * timeout when the session closes.
+ * listener after jSMPP's reader saw the link go, or the sender whose write failed). Writes hold
+ * the read side of a lock and the abort its write side, and no submit is written after the
+ * abort, so the count is exact. It also wakes jSMPP's own blocked requests (enquire_link,
+ * unbind), which jSMPP 3.0 leaves waiting out their whole timeout when the session closes.
  */
 final class AbortableSmppSession extends SMPPSession {
     private final Map<Integer, AsyncSubmit> inFlight = new ConcurrentHashMap<>();

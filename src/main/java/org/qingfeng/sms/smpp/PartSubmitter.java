@@ -286,17 +286,16 @@ final class PartSubmitter {
         @Override
         void answered(Command response, Throwable failure) {
             window.release();
+            if (response != null) {
+                metrics.responseLatency(System.nanoTime() - writtenAtNanos());
+            }
             if (failure == null && response instanceof SubmitSmResp accepted
                     && response.getCommandStatus() == SMPPConstant.STAT_ESME_ROK) {
-                metrics.responseLatency(System.nanoTime() - writtenAtNanos());
                 Attempt next = accepted(attempt, accepted.getMessageId());
                 if (next != null) {
                     enqueue(next, true);
                 }
                 return;
-            }
-            if (response != null) {
-                metrics.responseLatency(System.nanoTime() - writtenAtNanos());
             }
             Throwable why = failure != null ? failure
                     : response.getCommandStatus() != SMPPConstant.STAT_ESME_ROK
