@@ -42,7 +42,7 @@ public final class PollHub {
     }
     Waiter w = new Waiter(screenId, etag, plain, (ContextInternal) vertx.getOrCreateContext(), onChange, onTimeout);
     byScreen.computeIfAbsent(screenId, k -> ConcurrentHashMap.newKeySet()).add(w);
-    w.timer = vertx.setTimer(Math.max(1, timeoutMs), t -> w.finish(null));
+    w.timer = vertx.setTimer(Math.max(1, timeoutMs), t -> w.timeOut());
     return w;
   }
 
@@ -70,27 +70,58 @@ public final class PollHub {
       done.accept(new WakeReport(0, 0, 0, 0));
       return;
     }
-    AtomicInteger answered = new AtomicInteger();
-    AtomicInteger loopsLeft = new AtomicInteger(byLoop.size());
-    AtomicLong maxQueuedNs = new AtomicLong();
-    AtomicLong maxRunNs = new AtomicLong();
-    byLoop.forEach((loop, waiters) -> loop.runOnContext(v -> {
-      long started = System.nanoTime();
-      for (Waiter w : waiters) {
-        Playlist p = current.apply(w.screenId);
-        if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
-          // Same thread: run the answer on the request's own context without another task.
-          w.context.emit(p, w::deliver);
-          answered.incrementAndGet();
+    WakeRound round = new WakeRound(t0, byLoop.size(), done);
+    int[] loopIndex = {0};
+    byLoop.forEach((loop, waiters) -> {
+      // Every loop's list is in the same screen order, and a screen's playlist is compiled under
+      // its cache entry's lock: walked from the same end, the loops met at every screen, one
+      // compiling and the other parked on the lock. Each starts its walk at its own share.
+      int start = loopIndex[0]++ * waiters.size() / round.loops;
+      loop.runOnContext(v -> {
+        long started = System.nanoTime();
+        List<Waiter> woken = new ArrayList<>();
+        for (int i = 0, n = waiters.size(); i < n; i++) {
+          Waiter w = waiters.get((start + i) % n);
+          Playlist p = current.apply(w.screenId);
+          if ((p == null || !p.etag(w.plain).equals(w.etag)) && w.claim()) {
+            // Same thread: run the answer on the request's own context without another task.
+            w.context.emit(p, w::answer);
+            woken.add(w);
+          }
         }
-      }
+        // Each cancelled timer is a priority-queue removal: done once the answers are written.
+        woken.forEach(w -> vertx.cancelTimer(w.timer));
+        round.loopDone(started, woken.size());
+      });
+    });
+  }
+
+  /** The loops' shares of one wake-up; the last to finish reports. */
+  private static final class WakeRound {
+    final long t0;
+    final int loops;
+    final Consumer<WakeReport> done;
+    final AtomicInteger loopsLeft;
+    final AtomicInteger answered = new AtomicInteger();
+    final AtomicLong maxQueuedNs = new AtomicLong();
+    final AtomicLong maxRunNs = new AtomicLong();
+
+    WakeRound(long t0, int loops, Consumer<WakeReport> done) {
+      this.t0 = t0;
+      this.loops = loops;
+      this.done = done;
+      this.loopsLeft = new AtomicInteger(loops);
+    }
+
+    void loopDone(long started, int answeredHere) {
       long finished = System.nanoTime();
+      answered.addAndGet(answeredHere);
       maxQueuedNs.accumulateAndGet(started - t0, Math::max);
       maxRunNs.accumulateAndGet(finished - started, Math::max);
       if (loopsLeft.decrementAndGet() == 0) {
-        done.accept(new WakeReport(answered.get(), byLoop.size(), maxQueuedNs.get(), maxRunNs.get()));
+        done.accept(new WakeReport(answered.get(), loops, maxQueuedNs.get(), maxRunNs.get()));
       }
-    }));
+    }
   }
 
   /**
@@ -119,10 +150,10 @@ public final class PollHub {
       this.onTimeout = onTimeout;
     }
 
-    /** Ends the wait once, on the request's own context: with the new playlist, or null for a timeout. */
-    void finish(Playlist changed) {
+    /** Its timer fired: ends the wait once, on the request's own context. */
+    void timeOut() {
       if (claim()) {
-        context.runOnContext(v -> deliver(changed));
+        context.runOnContext(v -> answer(null));
       }
     }
 
@@ -135,8 +166,8 @@ public final class PollHub {
       return true;
     }
 
-    void deliver(Playlist changed) {
-      vertx.cancelTimer(timer);
+    /** Answers with the new playlist, or null for a timeout; the caller has claimed the wait. */
+    void answer(Playlist changed) {
       if (changed == null) {
         onTimeout.run();
       } else {
