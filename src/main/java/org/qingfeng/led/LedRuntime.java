@@ -218,6 +218,9 @@ public final class LedRuntime {
    * screen that had just polled look offline while the flush was in flight.
    */
   public Map<Long, Long> seenToFlush() {
+    // A held long-poll is a screen connected now. Noted only when a poll began, a screen waiting
+    // longer than its offline limit (a 60 s wait, a 5 s poll interval) looked offline meanwhile.
+    hub.forEachHeldScreen(this::seen);
     return new java.util.HashMap<>(lastSeen);
   }
 

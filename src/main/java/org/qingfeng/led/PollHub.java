@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -32,6 +33,15 @@ public final class PollHub {
 
   public int size() {
     return count.get();
+  }
+
+  /** Calls back with every screen that has a poll held here now. */
+  public void forEachHeldScreen(LongConsumer action) {
+    byScreen.forEach((id, waiters) -> {
+      if (!waiters.isEmpty()) {
+        action.accept(id);
+      }
+    });
   }
 
   /** Holds a poll whose client has the playlist with this ETag; null when the hub is full. */

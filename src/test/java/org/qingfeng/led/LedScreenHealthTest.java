@@ -2,8 +2,11 @@ package org.qingfeng.led;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
@@ -133,6 +136,30 @@ class LedScreenHealthTest {
     } finally {
       Http.await(tx.rollback().compose(v -> conn.close()));
       // Leave no screen behind that would go offline under the other test's counts.
+      led.adminOk(HttpMethod.POST, "/api/v1/led/screens/" + id + "/revoke", null);
+    }
+  }
+
+  @Test
+  void aScreenHoldingALongPollLongerThanItsLimitStaysOnline() {
+    String cred = led.screen("hw-health-waiting", null);
+    long id = LedClient.idOf(cred);
+    try {
+      String etag = led.poll(cred, null).getHeader("ETag");
+      Instant polled = Instant.now();
+      int waitS = (int) LIMIT.toSeconds() + 4;
+      Future<HttpResponse<Buffer>> held = led.pollAsync(cred, etag, "?wait=" + waitS);
+      // Past the limit counted from the poll's start, and still held: the screen is connected.
+      while (Duration.between(polled, Instant.now()).compareTo(LIMIT.plusSeconds(1)) < 0) {
+        pause();
+      }
+      assertThat(held.isComplete()).as("still held").isFalse();
+      JsonObject h = health();
+      assertThat(offlineIds(h)).as("holding a long-poll for %s: %s", Duration.between(polled, Instant.now()), h).doesNotContain(id);
+      // Postgres has it too (another instance's health reads that): flushed while the poll was held.
+      assertThat(storedLastSeen(id)).isAfter(polled.plus(LIMIT.minusSeconds(2)));
+      assertThat(Http.await(held).statusCode()).isEqualTo(304);
+    } finally {
       led.adminOk(HttpMethod.POST, "/api/v1/led/screens/" + id + "/revoke", null);
     }
   }
