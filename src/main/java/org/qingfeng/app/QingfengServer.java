@@ -192,9 +192,17 @@ public final class QingfengServer implements AutoCloseable {
     }
     try {
       if (vertx != null) {
-        // Undeploying runs every verticle's stop(): the HTTP server drains, consumers commit.
-        vertx.close().toCompletionStage().toCompletableFuture()
-            .get(config.shutdownGraceSeconds + 3L, TimeUnit.SECONDS);
+        // Undeploying runs every verticle's stop(): the HTTP server drains, consumers commit, the
+        // LED verticle writes its last last-seen times. Done before vertx.close(), which closes
+        // the Postgres pool alongside the undeployment: the last writes found it closed.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownGraceSeconds + 3L);
+        try {
+          Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).toCompletionStage()
+              .toCompletableFuture().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+          LOG.warn("verticles did not stop within the grace period: {}", e.toString());
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (Exception e) {
       LOG.warn("Vert.x did not close within the grace period: {}", e.toString());
