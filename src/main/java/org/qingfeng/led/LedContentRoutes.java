@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 import org.qingfeng.auth.Role;
 import org.qingfeng.auth.RoleGuard;
@@ -90,7 +92,8 @@ public final class LedContentRoutes {
     }
     LocalDate start;
     try {
-      start = b.getValue("start_date") == null ? LocalDate.now() : LocalDate.parse(ItemInput.str(b, "start_date"));
+      start = b.getValue("start_date") == null ? groupToday(((Number) group).longValue())
+          : LocalDate.parse(ItemInput.str(b, "start_date"));
     } catch (DateTimeParseException e) {
       throw Problem.unprocessable("'start_date' must be a date, YYYY-MM-DD");
     }
@@ -102,6 +105,28 @@ public final class LedContentRoutes {
             .put("group_id", ((Number) group).longValue()).put("start_date", start.toString())
             .put("rules_per_day", perDay).put("daypart", daypart)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The default first day of an assignment: the earliest local date among the group's screens
+   * (the default zone's when it has none). The server's own date could already be tomorrow for
+   * a screen further west, whose rotation would then start only at its next midnight.
+   */
+  private LocalDate groupToday(long groupId) {
+    Instant now = Instant.now();
+    LedSnapshot snap = runtime.snapshot();
+    LocalDate today = now.atZone(LedDeviceRoutes.DEFAULT_ZONE).toLocalDate();
+    if (snap == null) {
+      return today;
+    }
+    for (long id : snap.screens.membersByGroup.getOrDefault(groupId, List.of())) {
+      LedSnapshot.Screen screen = snap.screens.byId.get(id);
+      if (screen != null) {
+        LocalDate local = now.atZone(screen.zone).toLocalDate();
+        today = local.isBefore(today) ? local : today;
+      }
+    }
+    return today;
   }
 
   private void changed(RoutingContext ctx, Future<Boolean> change, String notFound) {

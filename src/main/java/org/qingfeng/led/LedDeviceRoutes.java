@@ -62,9 +62,12 @@ public final class LedDeviceRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** A screen's zone when enrolment names none. */
+  static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+
   static String zone(Object v) {
     if (v == null) {
-      return "Asia/Shanghai";
+      return DEFAULT_ZONE.getId();
     }
     try {
       return ZoneId.of(String.valueOf(v)).getId();

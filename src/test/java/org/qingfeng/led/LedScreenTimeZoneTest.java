@@ -2,9 +2,11 @@ package org.qingfeng.led;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +63,30 @@ class LedScreenTimeZoneTest {
       checked = checkOnce("hw-tz-far-" + attempt);
     }
     assertThat(checked).as("a local midnight passed during every attempt").isTrue();
+  }
+
+  @Test
+  void aLibraryAssignedWithoutAStartDateRollsTodayOnAScreenFarWest() {
+    // UTC-12: for half of every UTC day its date is still yesterday's, so a first day taken from
+    // the server's clock (UTC here, or Shanghai) would be tomorrow for it.
+    ZoneId west = ZoneId.of("Etc/GMT+12");
+    long group = led.group("far west", "township");
+    String cred = led.screen("hw-tz-far-west", west.getId(), group);
+    HttpResponse<Buffer> imported = led.call(HttpMethod.POST, "/api/v1/led/items/import?library=far-west-rules",
+        Map.of("Authorization", "Bearer " + TestInfra.ADMIN_TOKEN), "text/plain; charset=utf-8", "廉洁奉公\n秉公用权\n");
+    assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
+    Instant before = Instant.now();
+    JsonObject assigned = led.adminOk(HttpMethod.POST, "/api/v1/led/libraries/" + imported.bodyAsJsonObject().getLong("library_id")
+        + "/assignments", new JsonObject().put("group_id", group));
+    JsonObject playlist = led.poll(cred, null).bodyAsJsonObject();
+    LocalDate today = before.atZone(west).toLocalDate();
+    if (!Instant.now().atZone(west).toLocalDate().equals(today)) {
+      return; // its midnight passed meanwhile: nothing to compare (a minute a day)
+    }
+    assertThat(assigned.getString("start_date")).isEqualTo(today.toString());
+    assertThat(playlist.getJsonArray("items").stream().map(o -> (JsonObject) o)
+        .filter(e -> "rotation".equals(e.getString("kind"))).map(e -> e.getString("date")))
+        .as("rotation in %s", playlist).contains(today.toString());
   }
 
   /** False when a local midnight passed during the check, so that its expectations may be stale. */
