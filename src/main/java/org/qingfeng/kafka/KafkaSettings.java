@@ -25,12 +25,6 @@ public final class KafkaSettings {
     m.put("client.id", clientId);
     m.put("acks", "all");
     m.put("enable.idempotence", "true");
-    // One produce request in flight per broker. With more, a request refused by a partition its
-    // broker had not yet set up (NOT_LEADER_OR_FOLLOWER) could be overtaken by the next one, and
-    // every retry of the first then failed OUT_OF_ORDER_SEQUENCE until delivery.timeout.ms
-    // expired it (KAFKA-15591; fixed in the broker by apache/kafka#23234, after our 3.7.1). Seen
-    // here on freshly created topics: a test's producer stuck for two minutes.
-    m.put("max.in.flight.requests.per.connection", "1");
     m.put("linger.ms", "5");
     m.put("compression.type", "lz4");
     m.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
