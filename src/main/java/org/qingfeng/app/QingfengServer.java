@@ -202,7 +202,8 @@ public final class QingfengServer implements AutoCloseable {
         } catch (Exception e) {
           LOG.warn("verticles did not stop within the grace period: {}", e.toString());
         }
-        vertx.close().toCompletionStage().toCompletableFuture().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (Exception e) {
       LOG.warn("Vert.x did not close within the grace period: {}", e.toString());

@@ -99,8 +99,11 @@ public final class TopicProvisioner {
    */
   private static Future<Boolean> leadersServe(KafkaAdminClient admin, Map<String, TopicDescription> topics) {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    topics.forEach((name, d) -> d.getPartitions().forEach(p -> latest.put(new TopicPartition(name, p.getPartition()), OffsetSpec.LATEST)));
-    return admin.listOffsets(latest).map(offsets -> offsets.size() == latest.size()).recover(err -> Future.succeededFuture(false));
+    topics.forEach((name, d) -> d.getPartitions()
+        .forEach(p -> latest.put(new TopicPartition(name, p.getPartition()), OffsetSpec.LATEST)));
+    return admin.listOffsets(latest)
+        .map(offsets -> offsets.size() == latest.size())
+        .recover(err -> Future.succeededFuture(false));
   }
 
   private static boolean allLed(Map<String, TopicDescription> topics) {

@@ -81,13 +81,14 @@ public final class PollHub {
       return;
     }
     WakeRound round = new WakeRound(t0, byLoop.size(), done);
-    int[] loopIndex = {0};
-    byLoop.forEach((loop, waiters) -> {
+    int loopIndex = 0;
+    for (Map.Entry<ContextInternal, List<Waiter>> e : byLoop.entrySet()) {
+      List<Waiter> waiters = e.getValue();
       // Every loop's list is in the same screen order, and a screen's playlist is compiled under
       // its cache entry's lock: walked from the same end, the loops met at every screen, one
       // compiling and the other parked on the lock. Each starts its walk at its own share.
-      int start = loopIndex[0]++ * waiters.size() / round.loops;
-      loop.runOnContext(v -> {
+      int start = loopIndex++ * waiters.size() / round.loops;
+      e.getKey().runOnContext(v -> {
         long started = System.nanoTime();
         List<Waiter> woken = new ArrayList<>();
         for (int i = 0, n = waiters.size(); i < n; i++) {
@@ -103,7 +104,7 @@ public final class PollHub {
         woken.forEach(w -> vertx.cancelTimer(w.timer));
         round.loopDone(started, woken.size());
       });
-    });
+    }
   }
 
   /** The loops' shares of one wake-up; the last to finish reports. */

@@ -155,7 +155,8 @@ class LedScreenHealthTest {
       }
       assertThat(held.isComplete()).as("still held").isFalse();
       JsonObject h = health();
-      assertThat(offlineIds(h)).as("holding a long-poll for %s: %s", Duration.between(polled, Instant.now()), h).doesNotContain(id);
+      Duration holding = Duration.between(polled, Instant.now());
+      assertThat(offlineIds(h)).as("holding a long-poll for %s: %s", holding, h).doesNotContain(id);
       // Postgres has it too (another instance's health reads that): flushed while the poll was held.
       assertThat(storedLastSeen(id)).isAfter(polled.plus(LIMIT.minusSeconds(2)));
       assertThat(Http.await(held).statusCode()).isEqualTo(304);

@@ -76,8 +76,9 @@ class LedScreenTimeZoneTest {
         Map.of("Authorization", "Bearer " + TestInfra.ADMIN_TOKEN), "text/plain; charset=utf-8", "廉洁奉公\n秉公用权\n");
     assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
     Instant before = Instant.now();
-    JsonObject assigned = led.adminOk(HttpMethod.POST, "/api/v1/led/libraries/" + imported.bodyAsJsonObject().getLong("library_id")
-        + "/assignments", new JsonObject().put("group_id", group));
+    long library = imported.bodyAsJsonObject().getLong("library_id");
+    JsonObject assigned = led.adminOk(HttpMethod.POST, "/api/v1/led/libraries/" + library + "/assignments",
+        new JsonObject().put("group_id", group));
     JsonObject playlist = led.poll(cred, null).bodyAsJsonObject();
     LocalDate today = before.atZone(west).toLocalDate();
     if (!Instant.now().atZone(west).toLocalDate().equals(today)) {
