@@ -207,10 +207,8 @@ final class AbortableSmppSession extends SMPPSession {
      * state listener (on the reader seeing the link go) can both abort, each answering what the
      * other has not, and until 2026-12-07 the sender's share went uncounted (SmppMustHoldTest
      * saw 245 outcome-unknown against 200 counted in flight).
-     *
-     * @return how many this call answered; 0 when the other abort answered them all
      */
-    int abortPendingRequests(int lookBack) {
+    void abortPendingRequests(int lookBack) {
         int lost = 0;
         long stamp = abortLock.writeLock();
         try {
@@ -237,6 +235,5 @@ final class AbortableSmppSession extends SMPPSession {
                 pending.doneWithInvalidResponse(new LinkLostException());
             }
         }
-        return lost;
     }
 }
