@@ -11,12 +11,17 @@
 #   scripts/bench/sink.sh                 # 200,000 events, batches of 2,000
 #   EVENTS=50000 BATCH=2000 scripts/bench/sink.sh
 #   SINK_BENCH_REFERENCE=0 ...            # skip the comparison with a direct BatchApplier run
+#   SINK_BENCH_WARMUP=0 ...               # no warm-up; by default a sink first applies 600,000 other events
+#                                         # (own database and topics, not measured), so the measured one runs
+#                                         # compiled code, as a sink up for a while does
+#   SINK_BENCH_JAVA_OPTS='-agentpath:...' # extra JVM options for the client (e.g. a profiler)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 EVENTS="${EVENTS:-200000}"
 BATCH="${BATCH:-2000}"
 HEAP="${HEAP:--Xmx1g}"
+export SINK_BENCH_WARMUP="${SINK_BENCH_WARMUP:-600000}"
 if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/SinkBench.class ]]; then
   mvn -B -q -DskipTests package
 fi
@@ -39,5 +44,6 @@ KAFKA=$(sed -n 's/^QINGFENG_KAFKA_BOOTSTRAP_SERVERS=//p' "$WORK/services.log")
 PG_PORT=$(echo "$PG_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
 echo "postgres $PG_URL, kafka $KAFKA"
 
-java "$HEAP" -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
+# shellcheck disable=SC2086 # SINK_BENCH_JAVA_OPTS: several options, split on spaces
+java "$HEAP" ${SINK_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
   -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.SinkBench "$PG_PORT" "$KAFKA" "$EVENTS" "$BATCH"
