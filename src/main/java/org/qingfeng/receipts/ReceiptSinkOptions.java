@@ -11,8 +11,10 @@ public final class ReceiptSinkOptions {
   /**
    * Batches applied at once, each in its own transaction on its own connection (1: one after the
    * other). Offsets are still committed in batch order, each only after its batch committed.
+   * Four: while one batch waits for its commit's fsync or for an earlier batch's message locks, the
+   * others keep both cores busy (sink.sh, 2026-12-07: 2 → 42–45k, 3 → 47–50k, 4 → 50–53k events/s).
    */
-  public int batchesInFlight = 2;
+  public int batchesInFlight = 4;
   public long unmatchedAfterMs = 60 * 60_000L;
   public long unknownAfterMs = 48 * 3_600_000L;
   public long sweepIntervalMs = 60_000;
