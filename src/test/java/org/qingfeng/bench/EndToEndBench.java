@@ -135,6 +135,14 @@ public final class EndToEndBench {
     while (System.currentTimeMillis() < deadline) {
       HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
       long now = System.currentTimeMillis();
+      if (res.statusCode() == 503) {
+        // The server says the database did not answer in time (e.g. a stall while PostgreSQL creates
+        // WAL files on a cold disk): a transient answer, so the blast goes on and the poll with it.
+        System.out.printf("  %s: stats answered 503 (%s), polling on%n", java.time.LocalTime.now().withNano(0),
+            new JsonObject(res.body()).getString("detail"));
+        Thread.sleep(1_000);
+        continue;
+      }
       if (res.statusCode() != 200) {
         throw new IllegalStateException("stats answered HTTP " + res.statusCode() + " " + res.body());
       }
