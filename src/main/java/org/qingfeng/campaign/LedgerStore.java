@@ -89,12 +89,20 @@ public final class LedgerStore {
   /**
    * The claim: queued → submitting in one conditional statement, only for running campaigns.
    * A replayed record, a restarted or a second sender finds the row no longer queued.
+   *
+   * <p>The same statement writes one lease row with the claimed ids and the claim's database time
+   * (each message's leased_at, the same now()): the stuck-sweep finds messages in submitting
+   * through these rows, so no index names status or leased_at and the update is HOT (see
+   * V8_2__ledger_hot_updates.sql). No row when nothing was claimed. The columns and their order
+   * are the UPDATE's RETURNING list.
    */
   public Future<RowSet<Row>> claim(Long[] ids, Instant now) {
-    return pool.preparedQuery("UPDATE message m SET status = 'submitting', attempts = m.attempts + 1, claimed_at = $2, "
-            + "leased_at = now(), updated_at = $2 FROM campaign c WHERE m.id = ANY($1) AND m.status = 'queued' AND c.id = m.campaign_id "
-            + "AND c.status = 'running' RETURNING m.id, m.campaign_id, m.phone, m.text, m.parts, m.attempts, c.channel, "
-            + "c.max_rate, c.time_zone, c.window_start, c.window_end, c.expire_at")
+    return pool.preparedQuery("WITH claimed AS (UPDATE message m SET status = 'submitting', attempts = m.attempts + 1, "
+            + "claimed_at = $2, leased_at = now(), updated_at = $2 FROM campaign c WHERE m.id = ANY($1) AND m.status = 'queued' "
+            + "AND c.id = m.campaign_id AND c.status = 'running' RETURNING m.id, m.campaign_id, m.phone, m.text, m.parts, "
+            + "m.attempts, c.channel, c.max_rate, c.time_zone, c.window_start, c.window_end, c.expire_at), "
+            + "lease AS (INSERT INTO message_lease (leased_at, ids) SELECT now(), array_agg(id) FROM claimed HAVING count(*) > 0) "
+            + "SELECT * FROM claimed")
         .execute(Tuple.of(ids, Campaign.odt(now)));
   }
 
@@ -219,32 +227,55 @@ public final class LedgerStore {
    * by policy) and counted on the message and its campaign. The caller produces exactly the
    * re-queued ids of running campaigns again (a paused one gets its requeue pass on resume),
    * instead of flagging the campaign for a pass over all its queued messages.
+   *
+   * <p>Candidates come from the lease rows older than the cutoff, which the first statement
+   * deletes (one look at each lease suffices: a message of it still in submitting under that
+   * lease is swept now, one claimed again since is in a newer lease, and a lease row not yet
+   * visible is left for the next sweep). It keeps the ids whose message is still in submitting
+   * from before the cutoff, usually none, and then the campaigns are locked and the messages
+   * updated for exactly those ids, each statement checking the message's state again. All in one
+   * transaction: a failed sweep puts its lease rows back. The lease ids go to the message table
+   * as an array (= ANY) rather than a join, so they are looked up by primary key whatever the
+   * planner guesses of the lease rows' count.
    */
   public Future<Swept> sweepStuck(Duration timeout, Instant now, boolean requeue) {
     double seconds = timeout.toSeconds();
-    return pool.withTransaction(conn -> lockCampaigns(conn, "SELECT m.campaign_id FROM message m "
-            + "WHERE m.status = 'submitting' AND m.leased_at < now() - make_interval(secs => $1)", Tuple.of(seconds))
-        .compose(locked -> conn.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 AND c.status IN ('running', 'paused') "
-            + "THEN 'queued' ELSE 'failed' END, error = CASE WHEN $3 AND c.status IN ('running', 'paused') THEN m.error "
-            + "ELSE 'outcome unknown: the sender stopped during submit' END, outcome_unknown = m.outcome_unknown + 1, "
-            + "updated_at = $2 FROM campaign c WHERE c.id = m.campaign_id AND m.status = 'submitting' "
-            + "AND m.leased_at < now() - make_interval(secs => $1) "
-            + "RETURNING m.id, m.campaign_id, m.status = 'queued' AND c.status = 'running' AS produce), "
-            + "agg AS (SELECT campaign_id, count(*)::int AS n FROM stuck GROUP BY campaign_id), "
-            + "counted AS (UPDATE campaign c SET outcome_unknown = c.outcome_unknown + agg.n FROM agg WHERE c.id = agg.campaign_id) "
-            + "SELECT id, campaign_id, produce FROM stuck")
-        .execute(Tuple.of(seconds, Campaign.odt(now), requeue))))
-        .map(rows -> {
-          Swept out = new Swept();
-          rows.forEach(r -> {
-            long campaign = r.getLong(1);
-            out.counts.merge(campaign, 1, Integer::sum);
-            if (r.getBoolean(2)) {
-              out.requeued.computeIfAbsent(campaign, k -> new ArrayList<>()).add(r.getLong(0));
-            }
-          });
-          return out;
-        });
+    return pool.withTransaction(conn -> conn.preparedQuery("WITH gone AS (DELETE FROM message_lease "
+            + "WHERE leased_at < now() - make_interval(secs => $1) RETURNING ids) "
+            + "SELECT m.id FROM message m WHERE m.id = ANY (ARRAY(SELECT unnest(ids) FROM gone)) "
+            + "AND m.status = 'submitting' AND m.leased_at < now() - make_interval(secs => $1)")
+        .execute(Tuple.of(seconds))
+        .compose(rows -> {
+          Long[] stuck = ids(rows).toArray(new Long[0]);
+          if (stuck.length == 0) {
+            return Future.succeededFuture(new Swept());
+          }
+          return lockCampaigns(conn, "SELECT m.campaign_id FROM message m WHERE m.id = ANY($1)", Tuple.of((Object) stuck))
+              .compose(locked -> conn.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 "
+                  + "AND c.status IN ('running', 'paused') THEN 'queued' ELSE 'failed' END, error = CASE WHEN $3 "
+                  + "AND c.status IN ('running', 'paused') THEN m.error "
+                  + "ELSE 'outcome unknown: the sender stopped during submit' END, outcome_unknown = m.outcome_unknown + 1, "
+                  + "updated_at = $2 FROM campaign c WHERE c.id = m.campaign_id AND m.id = ANY($4) AND m.status = 'submitting' "
+                  + "AND m.leased_at < now() - make_interval(secs => $1) "
+                  + "RETURNING m.id, m.campaign_id, m.status = 'queued' AND c.status = 'running' AS produce), "
+                  + "agg AS (SELECT campaign_id, count(*)::int AS n FROM stuck GROUP BY campaign_id), "
+                  + "counted AS (UPDATE campaign c SET outcome_unknown = c.outcome_unknown + agg.n FROM agg WHERE c.id = agg.campaign_id) "
+                  + "SELECT id, campaign_id, produce FROM stuck")
+              .execute(Tuple.of(seconds, Campaign.odt(now), requeue, stuck)))
+              .map(LedgerStore::swept);
+        }));
+  }
+
+  private static Swept swept(RowSet<Row> rows) {
+    Swept out = new Swept();
+    rows.forEach(r -> {
+      long campaign = r.getLong(1);
+      out.counts.merge(campaign, 1, Integer::sum);
+      if (r.getBoolean(2)) {
+        out.requeued.computeIfAbsent(campaign, k -> new ArrayList<>()).add(r.getLong(0));
+      }
+    });
+    return out;
   }
 
   /** Message counts (and parts) by status for one campaign. */

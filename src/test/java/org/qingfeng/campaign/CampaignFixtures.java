@@ -57,6 +57,25 @@ final class CampaignFixtures {
     return ((Number) r.getValue(0)).longValue();
   }
 
+  /** A running campaign inserted directly (no API), fully expanded or not; returns its id. */
+  static long runningCampaign(Pool pool, String name, boolean expandDone) {
+    return scalar(pool, "INSERT INTO campaign (name, text, audience, channel, send_at, time_zone, max_rate, status, "
+        + "created_by, created_by_name, expand_done) VALUES ($1, '清风', '{}', 'default', now(), 'Asia/Shanghai', 10, "
+        + "'running', 1, 'operator', $2) RETURNING id", name, expandDone);
+  }
+
+  /** {@code n} queued ledger rows of the campaign, inserted directly; returns their ids in order. */
+  static Long[] queuedMessages(Pool pool, long campaign, int n) {
+    List<Long> ids = new ArrayList<>();
+    Http.await(pool.preparedQuery("INSERT INTO message (campaign_id, contact_id, phone, text, parts, status, created_at, "
+            + "updated_at) SELECT $1, c + g, '+86139' || lpad((c + g)::text, 8, '0'), '清风送节，廉洁过节。请勿收受礼品礼金。【余庆县纪委】', 1, "
+            + "'queued', now(), now() FROM generate_series(1, $2) g, "
+            + "(SELECT coalesce(max(contact_id), 0) AS c FROM message WHERE campaign_id = $1) last ORDER BY g RETURNING id")
+        .execute(Tuple.of(campaign, n))).forEach(r -> ids.add(r.getLong(0)));
+    ids.sort(null);
+    return ids.toArray(new Long[0]);
+  }
+
   static String token(Http http, String role, String name) {
     HttpResponse<Buffer> res = http.postJson("/api/v1/tokens", TestInfra.ADMIN_TOKEN,
         new JsonObject().put("role", role).put("name", name).encode());
