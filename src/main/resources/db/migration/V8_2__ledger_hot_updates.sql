@@ -7,6 +7,11 @@
 -- With no indexed column changed and room on the page, an update is HOT: the new version goes
 -- beside the old one on the same page and no index is touched.
 
+-- The open-message index served only the completion check; it now scans message_campaign_idx
+-- from the smallest id still open at its previous look (a low-water mark the scheduler keeps,
+-- safe because a message never leaves a final status), see CampaignStore.openFrom.
+DROP INDEX message_open_idx;
+
 -- The in-flight index served only the stuck-submitting sweep; it now finds its candidates
 -- through message_lease below.
 DROP INDEX message_submitting_idx;

@@ -11,7 +11,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.qingfeng.http.Problem;
 
 /** All SQL about campaign rows and their transition trail (the ledger's SQL is in {@link LedgerStore}). */
@@ -225,14 +227,48 @@ public final class CampaignStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Running campaigns fully expanded with no queued or submitting message left. */
-  public Future<List<Long>> finished() {
-    return pool.query("SELECT c.id FROM campaign c WHERE c.status = 'running' AND c.expand_done AND NOT c.requeue "
-            + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.campaign_id = c.id AND m.status IN ('queued', 'submitting'))")
-        .execute().map(rows -> {
-          List<Long> ids = new ArrayList<>();
-          rows.forEach(r -> ids.add(r.getLong(0)));
-          return ids;
+  /** What one completion check found: the finished campaigns, and the low-water marks for the next check. */
+  public static final class Open {
+    public final List<Long> finished = new ArrayList<>();
+    /** Each unfinished campaign's smallest open message id (queued or submitting) as of this check. */
+    public final Map<Long, Long> lowWater = new HashMap<>();
+  }
+
+  /**
+   * Running campaigns fully expanded with no queued or submitting message left, and the smallest
+   * open message id of the others. {@code lowWater} holds such ids from an earlier check (any
+   * subset; a campaign missing from it is scanned from its first message): the scan of the
+   * campaign's messages starts there. That is safe because a message never goes back from a final
+   * status (submitted, failed, expired, cancelled) to queued or submitting, and a fully expanded
+   * campaign gets no new messages (a page commits with its checkpoint, which stops moving at
+   * expand_done): every message below the mark was final then and still is. During a blast the
+   * scan so reads only the messages finished since the last check, instead of every open one.
+   */
+  public Future<Open> openFrom(Map<Long, Long> lowWater) {
+    Long[] campaignIds = lowWater.keySet().toArray(new Long[0]);
+    Long[] marks = new Long[campaignIds.length];
+    for (int i = 0; i < campaignIds.length; i++) {
+      marks[i] = lowWater.get(campaignIds[i]);
+    }
+    // The campaign is bounded by a row comparison on message_campaign_idx's key, not campaign_id =
+    // c.id: with the equality the planner sees an order by id alone and walks the primary key from
+    // the mark through every later campaign's rows (it assumes this campaign's rows spread evenly
+    // over the table, but a campaign's rows are inserted together); 230 ms a look over 400,000 rows.
+    return pool.preparedQuery("SELECT c.id, (SELECT m.id FROM message m WHERE (m.campaign_id, m.id) >= (c.id, coalesce(w.low, 0)) "
+            + "AND m.campaign_id <= c.id AND m.status IN ('queued', 'submitting') ORDER BY m.campaign_id, m.id LIMIT 1) "
+            + "FROM campaign c LEFT JOIN unnest($1::bigint[], $2::bigint[]) AS w(id, low) ON w.id = c.id "
+            + "WHERE c.status = 'running' AND c.expand_done AND NOT c.requeue")
+        .execute(Tuple.tuple().addValue(campaignIds).addValue(marks)).map(rows -> {
+          Open out = new Open();
+          rows.forEach(r -> {
+            Long first = r.getLong(1);
+            if (first == null) {
+              out.finished.add(r.getLong(0));
+            } else {
+              out.lowWater.put(r.getLong(0), first);
+            }
+          });
+          return out;
         });
   }
 

@@ -74,7 +74,13 @@ public final class LedgerStore {
     return err instanceof PgException && "23505".equals(((PgException) err).getSqlState());
   }
 
-  /** Queued message ids of a campaign after {@code afterId}, in id order (the requeue pass). */
+  /**
+   * Queued message ids of a campaign after {@code afterId}, in id order (the requeue pass). With no
+   * partial index of open messages it reads message_campaign_idx (or the primary key, when the
+   * campaign is most of the table) and filters on status. Kept an equality on campaign_id: a row
+   * comparison that pins message_campaign_idx, as in CampaignStore.openFrom, got a generic plan
+   * (after five executions) that reads and sorts the whole campaign at every page.
+   */
   public Future<List<Long>> queuedAfter(long campaignId, long afterId, int limit) {
     return pool.preparedQuery("SELECT id FROM message WHERE campaign_id = $1 AND status = 'queued' AND id > $2 ORDER BY id LIMIT $3")
         .execute(Tuple.of(campaignId, afterId, limit)).map(LedgerStore::ids);
