@@ -112,9 +112,7 @@ class LedgerCloseRaceTest {
    * row its claim would have written; returns {campaign, message}.
    */
   private static long[] runningCampaignWithOneSubmitting(Duration leasedAgo) {
-    long campaign = CampaignFixtures.scalar(pool, "INSERT INTO campaign (name, text, audience, channel, send_at, "
-        + "time_zone, max_rate, status, created_by, created_by_name) VALUES ('close race', '清风', '{}', 'default', now(), "
-        + "'Asia/Shanghai', 10, 'running', 1, 'operator') RETURNING id");
+    long campaign = CampaignFixtures.runningCampaign(pool, "close race", false);
     long message = CampaignFixtures.scalar(pool, "WITH m AS (INSERT INTO message (campaign_id, contact_id, phone, text, parts, "
         + "status, attempts, created_at, claimed_at, leased_at, updated_at) VALUES ($1, 1, '+8613900000001', '清风', 1, "
         + "'submitting', 1, now(), now(), now() - make_interval(secs => $2), now()) RETURNING id, leased_at), "
