@@ -125,18 +125,17 @@ public final class BatchApplier {
       return store.park(c, receipts).map(v -> new Result(receipts.size(), receipts.size(), 0, 0, 0));
     }
     // Pipelined: the statements go out together and Postgres runs them in this order on the
-    // connection, so the lock is held before the snapshot and every change that follows.
+    // connection, so the lock is held before every read and change that follows.
     Future<Void> locked = store.lock(c, messages);
-    Future<Map<String, MessageState>> before = store.snapshot(c, messages);
     Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
     Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
         s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
     Future<Integer> matched = store.match(c, messages, receipts);
-    Future<List<MessageState>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
-    return Future.all(List.of(locked, before, parts, matched, changed)).compose(v -> {
+    Future<List<ReceiptStore.Change>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
+    return Future.all(List.of(locked, parts, matched, changed)).compose(v -> {
       StatsDelta delta = new StatsDelta();
-      for (MessageState after : changed.result()) {
-        delta.transition(before.result().get(after.messageId()), after);
+      for (ReceiptStore.Change change : changed.result()) {
+        delta.transition(change.before(), change.after());
       }
       int n = submits.size() + receipts.size();
       return store.applyStats(c, delta).map(x -> new Result(n, n, 0, matched.result(), changed.result().size()));

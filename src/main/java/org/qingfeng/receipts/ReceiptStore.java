@@ -126,17 +126,6 @@ public final class ReceiptStore {
         .execute(Tuple.of(messageIds.toArray(new String[0]))).mapEmpty();
   }
 
-  Future<Map<String, MessageState>> snapshot(SqlClient c, Collection<String> messageIds) {
-    return c.preparedQuery("SELECT message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", "
-            + ms("final_at") + " FROM unnest($1::text[]) AS m(id) JOIN receipt_message ON message_id = m.id")
-        .execute(Tuple.of(messageIds.toArray(new String[0])))
-        .map(rows -> {
-          Map<String, MessageState> out = new HashMap<>();
-          rows.forEach(r -> out.put(r.getString(0), state(r)));
-          return out;
-        });
-  }
-
   static MessageState state(Row r) {
     return new MessageState(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
         r.getLong(5), r.getLong(6));
@@ -301,11 +290,18 @@ public final class ReceiptStore {
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
+  private static final String MESSAGE_COLUMNS = "message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
+      + " status, error_code, submitted_at, final_at, done_at";
+
+  /** A message whose row changed: its state before (null: the row is new) and after. */
+  record Change(MessageState before, MessageState after) {
+  }
+
   /**
    * Derives each message's status from its parts: rejected if a part was rejected (its SMPP code),
    * failed if a part failed (the first failure's code), delivered when all parts are delivered or
    * accepted, unknown when still open and submitted before {@code unknownCutoffMs}, else submitted.
-   * Completes with the new state of every message that changed.
+   * Writes the rows that changed and completes with their states before and after.
    *
    * <p>A message's campaign comes from its submit results (the seam to campaigns): {@code
    * campaignOf} holds those of this batch; a message none of them names keeps the campaign it
@@ -317,11 +313,19 @@ public final class ReceiptStore {
    * one (a few in a hundred), by a probe in the CASE that needs them, rather than by ordered
    * aggregates over every message's parts: those set up two sorts per message, a third of the
    * aggregation's time.
+   *
+   * <p>Each message's row is read once, by one probe of its key (OFFSET 0: no plan hashes the
+   * whole table), for its old state (what the statistics take out), in the statement that writes
+   * it, instead of by a separate snapshot statement. New rows go in with a plain INSERT, without
+   * the speculative insertion (and its confirmation record) that ON CONFLICT makes for a row it does
+   * not find; changed rows go through ON CONFLICT DO UPDATE, which finds them by their key. (An
+   * UPDATE joined to them lets the planner hash the whole table when it is small.) No other
+   * transaction can write one of these rows meanwhile: every writer holds the locks of its messages.
    */
-  Future<List<MessageState>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
+  Future<List<Change>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
       long unknownCutoffMs) {
     String failed = "p.state IN " + FAILED_STATES;
-    String campaign = "CASE WHEN EXCLUDED.campaign_id <> 0 THEN EXCLUDED.campaign_id ELSE r.campaign_id END";
+    String campaign = "CASE WHEN x.campaign_id <> 0 THEN x.campaign_id ELSE coalesce(o.o_campaign, 0) END";
     String sql = "WITH agg AS (SELECT m.id AS message_id, coalesce(m.campaign, 0) AS campaign_id, a.*"
         + " FROM unnest($1::text[], $3::int8[]) AS m(id, campaign) CROSS JOIN LATERAL"
         + " (SELECT count(*) AS n, min(p.channel) AS channel, max(p.part_total) AS parts,"
@@ -344,27 +348,39 @@ public final class ReceiptStore {
         + " a.submitted_at,"
         + " CASE WHEN a.rejected > 0 THEN a.rejected_at WHEN a.failed > 0 THEN a.failed_at"
         + "   WHEN a.delivered >= a.parts THEN a.last_receipt END AS final_at,"
-        + " a.done_at FROM agg a"
-        + " ORDER BY a.message_id)"
-        + " INSERT INTO receipt_message AS r (message_id, campaign_id, channel, parts, parts_delivered, parts_failed,"
-        + " status, error_code, submitted_at, final_at, done_at) SELECT * FROM next"
-        + " ON CONFLICT (message_id) DO UPDATE SET campaign_id = " + campaign + ", channel = EXCLUDED.channel,"
-        + " parts = EXCLUDED.parts, parts_delivered = EXCLUDED.parts_delivered, parts_failed = EXCLUDED.parts_failed,"
-        + " status = EXCLUDED.status, error_code = EXCLUDED.error_code, submitted_at = EXCLUDED.submitted_at,"
-        + " final_at = EXCLUDED.final_at, done_at = EXCLUDED.done_at"
-        + " WHERE (r.campaign_id, r.channel, r.parts, r.parts_delivered, r.parts_failed, r.status, r.error_code,"
-        + " r.submitted_at, r.final_at, r.done_at) IS DISTINCT FROM (" + campaign + ", EXCLUDED.channel,"
-        + " EXCLUDED.parts, EXCLUDED.parts_delivered, EXCLUDED.parts_failed, EXCLUDED.status, EXCLUDED.error_code,"
-        + " EXCLUDED.submitted_at, EXCLUDED.final_at, EXCLUDED.done_at)"
-        + " RETURNING message_id, campaign_id, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at");
+        + " a.done_at FROM agg a),"
+        + " chg AS (SELECT x.*, o.*, " + campaign + " AS campaign FROM next x LEFT JOIN LATERAL"
+        + "   (SELECT r.ctid AS tid, r.campaign_id AS o_campaign, r.channel AS o_channel, r.parts AS o_parts,"
+        + "   r.parts_delivered AS o_delivered, r.parts_failed AS o_failed, r.status AS o_status, r.error_code AS o_error,"
+        + "   r.submitted_at AS o_submitted, r.final_at AS o_final, r.done_at AS o_done FROM receipt_message r"
+        + "   WHERE r.message_id = x.message_id OFFSET 0) o ON true"
+        + "   WHERE o.tid IS NULL OR (o.o_campaign, o.o_channel, o.o_parts, o.o_delivered, o.o_failed, o.o_status, o.o_error,"
+        + "   o.o_submitted, o.o_final, o.o_done) IS DISTINCT FROM (" + campaign + ", x.channel, x.parts, x.delivered,"
+        + "   x.failed, x.status, x.error_code, x.submitted_at, x.final_at, x.done_at)),"
+        + " ins AS (INSERT INTO receipt_message (" + MESSAGE_COLUMNS + ") SELECT message_id, campaign, channel, parts,"
+        + "   delivered, failed, status, error_code, submitted_at, final_at, done_at FROM chg WHERE tid IS NULL"
+        + "   ORDER BY message_id),"
+        + " upd AS (INSERT INTO receipt_message (" + MESSAGE_COLUMNS + ") SELECT message_id, campaign, channel, parts,"
+        + "   delivered, failed, status, error_code, submitted_at, final_at, done_at FROM chg WHERE tid IS NOT NULL"
+        + "   ORDER BY message_id ON CONFLICT (message_id) DO UPDATE SET campaign_id = EXCLUDED.campaign_id,"
+        + "   channel = EXCLUDED.channel, parts = EXCLUDED.parts, parts_delivered = EXCLUDED.parts_delivered,"
+        + "   parts_failed = EXCLUDED.parts_failed, status = EXCLUDED.status, error_code = EXCLUDED.error_code,"
+        + "   submitted_at = EXCLUDED.submitted_at, final_at = EXCLUDED.final_at, done_at = EXCLUDED.done_at)"
+        + " SELECT message_id, campaign, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at")
+        + ", tid IS NOT NULL, o_campaign, o_channel, o_status, o_error, " + ms("o_submitted") + ", " + ms("o_final")
+        + " FROM chg";
     Long[] campaigns = new Long[messageIds.size()];
     for (int i = 0; i < campaigns.length; i++) {
       campaigns[i] = campaignOf.get(messageIds.get(i));
     }
     return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0]), unknownCutoffMs, campaigns))
         .map(rows -> {
-          List<MessageState> out = new ArrayList<>();
-          rows.forEach(r -> out.add(state(r)));
+          List<Change> out = new ArrayList<>();
+          for (Row r : rows) {
+            MessageState before = r.getBoolean(7) ? new MessageState(r.getString(0), r.getLong(8), r.getString(9),
+                r.getString(10), r.getString(11), r.getLong(12), r.getLong(13)) : null;
+            out.add(new Change(before, state(r)));
+          }
           return out;
         });
   }
@@ -437,10 +453,29 @@ public final class ReceiptStore {
         + " UNION ALL " + String.format(q, "receipt_unmatched") + ") m LIMIT $1").execute(Tuple.of(limit)));
   }
 
-  /** Open messages submitted before the cutoff: due to become unknown. */
+  /**
+   * A sweep's look back below its mark: longer than any batch transaction lasts. A batch works
+   * with the cutoff of its own start, so an open message it commits after a sweep moved the mark
+   * is submitted at most that long before the mark.
+   */
+  static final long UNKNOWN_MARK_MARGIN_MS = 5 * 60_000L;
+
+  /**
+   * Open messages submitted before the cutoff, from the unknown sweep's mark (less its margin) on:
+   * due to become unknown. Reads {@code receipt_message_submitted_idx} from there; the messages
+   * below were all looked at by earlier sweeps.
+   */
   Future<List<String>> dueUnknown(long cutoffMs, int limit) {
-    return ids(pool.preparedQuery("SELECT message_id FROM receipt_message WHERE status = 'submitted' AND submitted_at < "
-        + ts("$1::int8") + " ORDER BY submitted_at LIMIT $2").execute(Tuple.of(cutoffMs, limit)));
+    return ids(pool.preparedQuery("SELECT message_id FROM receipt_message WHERE submitted_at >= (SELECT through"
+        + " FROM receipt_unknown_mark WHERE id = 1) - $3::int8 * interval '1 millisecond' AND submitted_at < "
+        + ts("$1::int8") + " AND status = 'submitted' ORDER BY submitted_at LIMIT $2")
+        .execute(Tuple.of(cutoffMs, limit, UNKNOWN_MARK_MARGIN_MS)));
+  }
+
+  /** Records that every message open and submitted before the cutoff has been made unknown. */
+  Future<Void> advanceUnknownMark(long cutoffMs) {
+    return pool.preparedQuery("UPDATE receipt_unknown_mark SET through = greatest(through, " + ts("$1::int8")
+        + ") WHERE id = 1").execute(Tuple.of(cutoffMs)).mapEmpty();
   }
 
   /** Moves receipts parked since before the cutoff to receipt_unmatched; completes with how many. */

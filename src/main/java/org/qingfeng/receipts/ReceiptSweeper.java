@@ -41,7 +41,9 @@ public final class ReceiptSweeper {
         .compose(moved -> {
           out[1] = moved;
           metrics.unmatchedMoved(moved);
-          return pages(() -> store.dueUnknown(now - options.unknownAfterMs, PAGE), out, 2, 0);
+          long cutoff = now - options.unknownAfterMs;
+          return pages(() -> store.dueUnknown(cutoff, PAGE), out, 2, 0)
+              .compose(drained -> drained ? store.advanceUnknownMark(cutoff) : Future.succeededFuture());
         })
         .compose(v -> store.backlog())
         .map(backlog -> {
@@ -50,11 +52,15 @@ public final class ReceiptSweeper {
         });
   }
 
-  private Future<Void> pages(Supplier<Future<List<String>>> page, int[] out, int slot, int round) {
+  /** Recomputes page after page; completes with true when the last page was not full (nothing left). */
+  private Future<Boolean> pages(Supplier<Future<List<String>>> page, int[] out, int slot, int round) {
     return page.get().compose(ids -> applier.recompute(ids).compose(r -> {
       out[slot] += r.messagesChanged();
-      if (ids.size() < PAGE || round + 1 >= MAX_PAGES || r.messagesChanged() == 0) {
-        return Future.succeededFuture();
+      if (ids.size() < PAGE) {
+        return Future.succeededFuture(true);
+      }
+      if (round + 1 >= MAX_PAGES || r.messagesChanged() == 0) {
+        return Future.succeededFuture(false);
       }
       return pages(page, out, slot, round + 1);
     }));
