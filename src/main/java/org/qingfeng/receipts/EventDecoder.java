@@ -64,7 +64,7 @@ public final class EventDecoder {
       if (e.partTotal < 1 || e.partTotal > MAX_PARTS || e.partIndex < 1 || e.partIndex > e.partTotal) {
         return "impossible part " + e.partIndex + "/" + e.partTotal;
       }
-      if (!SUBMIT_STATUSES.contains(e.status)) {
+      if (e.status == null || !SUBMIT_STATUSES.contains(e.status)) { // Set.of throws on contains(null)
         return "unknown submit status '" + e.status + "'";
       }
       if (SmsEvent.STATUS_SUBMITTED.equals(e.status) && !text(e.smscId)) {
