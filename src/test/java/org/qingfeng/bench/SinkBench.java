@@ -98,6 +98,9 @@ public final class SinkBench {
       o.batchSize = batch;
       Clock clock = Clock.fixed(Instant.ofEpochMilli(TestEvents.T0 + 3_600_000), ZoneOffset.UTC);
       ReceiptSinkVerticle sink = new ReceiptSinkVerticle(o, pool, new SimpleMeterRegistry(), clock);
+      if (warmup > 0) {
+        awaitJitIdle();
+      }
       Map<Long, Long> cpuSink0 = pgCpu(pgData);
       long ownCpu0 = ownCpuNanos();
       long deployed = System.nanoTime();
@@ -196,6 +199,26 @@ public final class SinkBench {
     await(pool.close());
     await(admin.query("DROP DATABASE " + db).execute());
     await(admin.close());
+  }
+
+  /**
+   * Waits until the JIT compilers have been idle for a second (at most a minute). With both cores
+   * busy during the warm-up, the compiler threads fall behind: after 600,000 warm-up events a
+   * quarter of this JVM's CPU in the measured phase was still C2 working through its queue
+   * (async-profiler, 2026-12-07), which a sink that has been up for a while no longer pays.
+   */
+  static void awaitJitIdle() throws InterruptedException {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    long t0 = System.nanoTime();
+    long last = jit.getTotalCompilationTime();
+    int quiet = 0;
+    while (quiet < 4 && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(1)) {
+      Thread.sleep(250);
+      long now = jit.getTotalCompilationTime();
+      quiet = now == last ? quiet + 1 : 0;
+      last = now;
+    }
+    System.out.printf("JIT idle after %.1f s (compilation so far: %,d ms)%n", (System.nanoTime() - t0) / 1e9, last);
   }
 
   static long ownCpuNanos() {
