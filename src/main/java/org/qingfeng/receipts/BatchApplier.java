@@ -155,7 +155,7 @@ public final class BatchApplier {
       byId.merge(e.eventId, e, (a, b) -> a.messageId != null ? a : b);
     }
     List<SmsEvent> out = new ArrayList<>(byId.values());
-    out.sort(Comparator.comparing(e -> e.eventId));
+    out.sort(BY_EVENT_ID);
     return out;
   }
 
@@ -199,13 +199,23 @@ public final class BatchApplier {
     return channel + '\u0000' + smscId;
   }
 
-  private static final Comparator<SmsEvent> RECEIPT_ORDER = Comparator
-      .comparing((SmsEvent e) -> !"enroute".equals(e.status)).thenComparingLong(e -> e.receivedAt);
+  // Comparators of their own rather than Comparator.comparing chains: see ReceiptStore.BY_PART.
+  private static final Comparator<SmsEvent> BY_EVENT_ID = (a, b) -> a.eventId.compareTo(b.eventId);
+
+  private static final Comparator<SmsEvent> RECEIPT_ORDER = (a, b) -> {
+    int c = Boolean.compare(!"enroute".equals(a.status), !"enroute".equals(b.status));
+    return c != 0 ? c : Long.compare(a.receivedAt, b.receivedAt);
+  };
 
   static int rank(String submitStatus) {
     return SmsEvent.STATUS_SUBMITTED.equals(submitStatus) ? 3 : SmsEvent.STATUS_REJECTED.equals(submitStatus) ? 2 : 1;
   }
 
-  private static final Comparator<SmsEvent> SUBMIT_ORDER = Comparator.comparingInt((SmsEvent e) -> rank(e.status))
-      .thenComparingLong(e -> e.receivedAt).thenComparing(e -> e.eventId);
+  private static final Comparator<SmsEvent> SUBMIT_ORDER = (a, b) -> {
+    int c = Integer.compare(rank(a.status), rank(b.status));
+    if (c == 0) {
+      c = Long.compare(a.receivedAt, b.receivedAt);
+    }
+    return c != 0 ? c : a.eventId.compareTo(b.eventId);
+  };
 }

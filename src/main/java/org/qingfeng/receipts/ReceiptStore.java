@@ -56,6 +56,17 @@ public final class ReceiptStore {
     return into;
   }
 
+  /**
+   * Submit results by message id, then part. A comparator of its own rather than a chain of
+   * Comparator.comparing: those lambdas' bodies are shared by every such comparator in the JVM,
+   * and their key extractors, seen from there, sent the sink's compiled code back to the JIT again
+   * and again (deoptimizations recorded by JFR during sink.sh).
+   */
+  static final Comparator<SmsEvent> BY_PART = (a, b) -> {
+    int c = a.messageId.compareTo(b.messageId);
+    return c != 0 ? c : Integer.compare(a.partIndex, b.partIndex);
+  };
+
   /** The event log's primary key: violated by a plain insert of an event applied before. */
   static final String EVENT_LOG_KEY = "receipt_event_log_pkey";
 
@@ -75,22 +86,42 @@ public final class ReceiptStore {
 
   private Future<Set<String>> logEvents(SqlClient c, List<SmsEvent> events, boolean mayRepeat) {
     int n = events.size();
-    Tuple t = Tuple.tuple()
-        .addValue(col(events, e -> e.eventId, new String[n]))
-        .addValue(col(events, e -> e.type, new String[n]))
-        .addValue(col(events, e -> e.channel, new String[n]))
-        .addValue(col(events, e -> e.messageId, new String[n]))
-        .addValue(col(events, e -> e.campaignId, new Long[n]))
-        .addValue(col(events, e -> e.messageId == null ? null : e.partIndex, new Integer[n]))
-        .addValue(col(events, e -> e.messageId == null ? null : e.partTotal, new Integer[n]))
-        .addValue(col(events, e -> e.smscId, new String[n]))
-        .addValue(col(events, e -> e.status, new String[n]))
-        .addValue(col(events, e -> e.commandStatus, new Integer[n]))
-        .addValue(col(events, e -> e.statWord, new String[n]))
-        .addValue(col(events, e -> e.errorCode, new String[n]))
-        .addValue(col(events, e -> e.submittedAt, new Long[n]))
-        .addValue(col(events, e -> e.doneAt, new Long[n]))
-        .addValue(col(events, e -> e.receivedAt, new Long[n]));
+    String[] id = new String[n];
+    String[] type = new String[n];
+    String[] channel = new String[n];
+    String[] message = new String[n];
+    Long[] campaign = new Long[n];
+    Integer[] part = new Integer[n];
+    Integer[] parts = new Integer[n];
+    String[] smsc = new String[n];
+    String[] status = new String[n];
+    Integer[] command = new Integer[n];
+    String[] stat = new String[n];
+    String[] error = new String[n];
+    Long[] submitted = new Long[n];
+    Long[] done = new Long[n];
+    Long[] received = new Long[n];
+    for (int i = 0; i < n; i++) {
+      SmsEvent e = events.get(i);
+      id[i] = e.eventId;
+      type[i] = e.type;
+      channel[i] = e.channel;
+      message[i] = e.messageId;
+      campaign[i] = e.campaignId;
+      part[i] = e.messageId == null ? null : e.partIndex;
+      parts[i] = e.messageId == null ? null : e.partTotal;
+      smsc[i] = e.smscId;
+      status[i] = e.status;
+      command[i] = e.commandStatus;
+      stat[i] = e.statWord;
+      error[i] = e.errorCode;
+      submitted[i] = e.submittedAt;
+      done[i] = e.doneAt;
+      received[i] = e.receivedAt;
+    }
+    Tuple t = Tuple.tuple().addValue(id).addValue(type).addValue(channel).addValue(message).addValue(campaign)
+        .addValue(part).addValue(parts).addValue(smsc).addValue(status).addValue(command).addValue(stat)
+        .addValue(error).addValue(submitted).addValue(done).addValue(received);
     String sql = "INSERT INTO receipt_event_log (event_id, type, channel, message_id, campaign_id, part_index, part_total,"
         + " smsc_id, status, command_status, stat_word, error_code, submitted_at, done_at, received_at)"
         + " SELECT e, t, ch, m, cid, pi, pt, s, st, cs, sw, ec, " + ts("sa") + ", " + ts("da") + ", " + ts("ra")
@@ -110,8 +141,7 @@ public final class ReceiptStore {
     int n = receipts.size();
     return c.preparedQuery("SELECT DISTINCT t.message_id FROM unnest($1::text[], $2::text[]) AS r(channel, smsc_id)"
             + " JOIN receipt_part t ON t.channel = r.channel AND t.smsc_id = r.smsc_id")
-        .execute(Tuple.tuple().addValue(col(receipts, e -> e.channel, new String[n]))
-            .addValue(col(receipts, e -> e.smscId, new String[n])))
+        .execute(Tuple.tuple().addValue(channels(receipts)).addValue(smscIds(receipts)))
         .map(rows -> {
           Set<String> ids = new HashSet<>();
           rows.forEach(r -> ids.add(r.getString(0)));
@@ -151,13 +181,46 @@ public final class ReceiptStore {
       return Future.succeededFuture();
     }
     List<SmsEvent> rows = new ArrayList<>(submits);
-    rows.sort(Comparator.comparing((SmsEvent e) -> e.messageId).thenComparingInt(e -> e.partIndex));
+    rows.sort(BY_PART);
     int n = rows.size();
-    SmsEvent[] receipt = new SmsEvent[n];
+    String[] message = new String[n];
+    Integer[] part = new Integer[n];
+    Integer[] parts = new Integer[n];
+    String[] channel = new String[n];
+    String[] smsc = new String[n];
+    String[] status = new String[n];
+    Integer[] command = new Integer[n];
+    Long[] submitted = new Long[n];
+    Long[] received = new Long[n];
+    String[] id = new String[n];
+    String[] receiptState = new String[n];
+    String[] receiptStat = new String[n];
+    String[] receiptError = new String[n];
+    Long[] receiptDone = new Long[n];
+    Long[] receiptReceived = new Long[n];
+    String[] receiptId = new String[n];
     for (int i = 0; i < n; i++) {
-      receipt[i] = receiptOf.apply(rows.get(i));
+      SmsEvent e = rows.get(i);
+      message[i] = e.messageId;
+      part[i] = e.partIndex;
+      parts[i] = e.partTotal;
+      channel[i] = e.channel;
+      smsc[i] = e.smscId;
+      status[i] = e.status;
+      command[i] = e.commandStatus;
+      submitted[i] = e.submittedAt;
+      received[i] = e.receivedAt;
+      id[i] = e.eventId;
+      SmsEvent r = receiptOf.apply(e);
+      if (r != null) {
+        receiptState[i] = r.status;
+        receiptStat[i] = r.statWord;
+        receiptError[i] = r.errorCode;
+        receiptDone[i] = r.doneAt;
+        receiptReceived[i] = r.receivedAt;
+        receiptId[i] = r.eventId;
+      }
     }
-    List<SmsEvent> rs = java.util.Arrays.asList(receipt);
     String rank = "CASE %s WHEN 'submitted' THEN 3 WHEN 'rejected' THEN 2 ELSE 1 END";
     String sql = "WITH u AS (SELECT * FROM unnest($1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[],"
         + " $6::text[], $7::int4[], $8::int8[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::text[],"
@@ -176,23 +239,10 @@ public final class ReceiptStore {
         + ts("v.ra") + ", v.e) > (" + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)"
         + "   RETURNING 1)"
         + " SELECT (SELECT count(*) FROM upd)";
-    return c.preparedQuery(sql).execute(Tuple.tuple()
-            .addValue(col(rows, e -> e.messageId, new String[n]))
-            .addValue(col(rows, e -> e.partIndex, new Integer[n]))
-            .addValue(col(rows, e -> e.partTotal, new Integer[n]))
-            .addValue(col(rows, e -> e.channel, new String[n]))
-            .addValue(col(rows, e -> e.smscId, new String[n]))
-            .addValue(col(rows, e -> e.status, new String[n]))
-            .addValue(col(rows, e -> e.commandStatus, new Integer[n]))
-            .addValue(col(rows, e -> e.submittedAt, new Long[n]))
-            .addValue(col(rows, e -> e.receivedAt, new Long[n]))
-            .addValue(col(rows, e -> e.eventId, new String[n]))
-            .addValue(col(rs, r -> r == null ? null : r.status, new String[n]))
-            .addValue(col(rs, r -> r == null ? null : r.statWord, new String[n]))
-            .addValue(col(rs, r -> r == null ? null : r.errorCode, new String[n]))
-            .addValue(col(rs, r -> r == null ? null : r.doneAt, new Long[n]))
-            .addValue(col(rs, r -> r == null ? null : r.receivedAt, new Long[n]))
-            .addValue(col(rs, r -> r == null ? null : r.eventId, new String[n])))
+    return c.preparedQuery(sql).execute(Tuple.tuple().addValue(message).addValue(part).addValue(parts)
+            .addValue(channel).addValue(smsc).addValue(status).addValue(command).addValue(submitted).addValue(received)
+            .addValue(id).addValue(receiptState).addValue(receiptStat).addValue(receiptError).addValue(receiptDone)
+            .addValue(receiptReceived).addValue(receiptId))
         .mapEmpty();
   }
 
@@ -222,15 +272,41 @@ public final class ReceiptStore {
 
   private static Tuple receiptArrays(Tuple t, List<SmsEvent> receipts) {
     int n = receipts.size();
-    return t.addValue(col(receipts, e -> e.eventId, new String[n]))
-        .addValue(col(receipts, e -> e.channel, new String[n]))
-        .addValue(col(receipts, e -> e.smscId, new String[n]))
-        .addValue(col(receipts, e -> e.messageId, new String[n]))
-        .addValue(col(receipts, e -> e.status, new String[n]))
-        .addValue(col(receipts, e -> e.statWord, new String[n]))
-        .addValue(col(receipts, e -> e.errorCode, new String[n]))
-        .addValue(col(receipts, e -> e.doneAt, new Long[n]))
-        .addValue(col(receipts, e -> e.receivedAt, new Long[n]));
+    String[] id = new String[n];
+    String[] message = new String[n];
+    String[] state = new String[n];
+    String[] stat = new String[n];
+    String[] error = new String[n];
+    Long[] done = new Long[n];
+    Long[] received = new Long[n];
+    for (int i = 0; i < n; i++) {
+      SmsEvent e = receipts.get(i);
+      id[i] = e.eventId;
+      message[i] = e.messageId;
+      state[i] = e.status;
+      stat[i] = e.statWord;
+      error[i] = e.errorCode;
+      done[i] = e.doneAt;
+      received[i] = e.receivedAt;
+    }
+    return t.addValue(id).addValue(channels(receipts)).addValue(smscIds(receipts)).addValue(message).addValue(state)
+        .addValue(stat).addValue(error).addValue(done).addValue(received);
+  }
+
+  private static String[] channels(List<SmsEvent> events) {
+    String[] out = new String[events.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = events.get(i).channel;
+    }
+    return out;
+  }
+
+  private static String[] smscIds(List<SmsEvent> events) {
+    String[] out = new String[events.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = events.get(i).smscId;
+    }
+    return out;
   }
 
   /**
