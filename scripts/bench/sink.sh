@@ -15,6 +15,7 @@
 #                                         # (own database and topics, not measured), so the measured one runs
 #                                         # compiled code, as a sink up for a while does
 #   SINK_BENCH_JAVA_OPTS='-agentpath:...' # extra JVM options for the client (e.g. a profiler)
+#   SINK_BENCH_IN_FLIGHT=6 ...            # batches applied at once (default: the product's, ReceiptSinkOptions)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
