@@ -16,6 +16,7 @@
 #                                         # compiled code, as a sink up for a while does
 #   SINK_BENCH_JAVA_OPTS='-agentpath:...' # extra JVM options for the client (e.g. a profiler)
 #   SINK_BENCH_IN_FLIGHT=6 ...            # batches applied at once (default: the product's, ReceiptSinkOptions)
+#   SINK_BENCH_WARMUP_ROUNDS=2 ...        # split the warm-up over that many sinks, one after the other
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
