@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,8 @@ import java.util.function.Function;
 import org.qingfeng.sms.events.SmsEvent;
 
 /**
- * The SQL of the receipt sink and its sweeps (the API's reads are in {@link ReceiptQueries}).
+ * The SQL of the receipt sink's batches (its sweeps' is in {@link ReceiptSweepStore}, the API's reads in
+ * {@link ReceiptQueries}).
  * Bulk statements bind Java arrays to {@code unnest(...)}; times travel as epoch millis.
  * Every statement that takes row locks sees its input sorted, so two sinks lock in one order.
  */
@@ -41,7 +41,7 @@ public final class ReceiptStore {
     return pool;
   }
 
-  private static String ts(String col) {
+  static String ts(String col) {
     return String.format(TS, col);
   }
 
@@ -518,65 +518,5 @@ public final class ReceiptStore {
       t.addValue(col(rows, e -> minute[0].apply(e.getKey()), new Long[n]));
     }
     return c.preparedQuery(sql).execute(t).mapEmpty();
-  }
-
-  // ---- sweeps ----
-
-  /** Messages with a parked or unmatched receipt whose part is now known. */
-  Future<List<String>> matchable(int limit) {
-    String q = "SELECT t.message_id FROM %s x JOIN receipt_part t ON t.channel = x.channel AND t.smsc_id = x.smsc_id";
-    return ids(pool.preparedQuery("SELECT DISTINCT message_id FROM (" + String.format(q, "receipt_parked")
-        + " UNION ALL " + String.format(q, "receipt_unmatched") + ") m LIMIT $1").execute(Tuple.of(limit)));
-  }
-
-  /**
-   * A sweep's look back below its mark: longer than any batch transaction lasts. A batch works
-   * with the cutoff of its own start, so an open message it commits after a sweep moved the mark
-   * is submitted at most that long before the mark.
-   */
-  static final long UNKNOWN_MARK_MARGIN_MS = 5 * 60_000L;
-
-  /**
-   * Open messages submitted before the cutoff, from the unknown sweep's mark (less its margin) on:
-   * due to become unknown. Reads {@code receipt_message_submitted_idx} from there; the messages
-   * below were all looked at by earlier sweeps.
-   */
-  Future<List<String>> dueUnknown(long cutoffMs, int limit) {
-    return ids(pool.preparedQuery("SELECT message_id FROM receipt_message WHERE submitted_at >= (SELECT through"
-        + " FROM receipt_unknown_mark WHERE id = 1) - $3::int8 * interval '1 millisecond' AND submitted_at < "
-        + ts("$1::int8") + " AND status = 'submitted' ORDER BY submitted_at LIMIT $2")
-        .execute(Tuple.of(cutoffMs, limit, UNKNOWN_MARK_MARGIN_MS)));
-  }
-
-  /** Records that every message open and submitted before the cutoff has been made unknown. */
-  Future<Void> advanceUnknownMark(long cutoffMs) {
-    return pool.preparedQuery("UPDATE receipt_unknown_mark SET through = greatest(through, " + ts("$1::int8")
-        + ") WHERE id = 1").execute(Tuple.of(cutoffMs)).mapEmpty();
-  }
-
-  /** Moves receipts parked since before the cutoff to receipt_unmatched; completes with how many. */
-  Future<Integer> moveUnmatched(long cutoffMs, long nowMs) {
-    return pool.preparedQuery("WITH moved AS (DELETE FROM receipt_parked WHERE receipt_at < " + ts("$1::int8")
-            + " RETURNING *) INSERT INTO receipt_unmatched (event_id, channel, smsc_id, message_id, state, stat_word,"
-            + " error_code, done_at, receipt_at, moved_at) SELECT event_id, channel, smsc_id, message_id, state,"
-            + " stat_word, error_code, done_at, receipt_at, " + ts("$2::int8") + " FROM moved")
-        .execute(Tuple.of(cutoffMs, nowMs)).map(rows -> rows.rowCount());
-  }
-
-  /** Parked and unmatched receipts right now. */
-  Future<long[]> backlog() {
-    return pool.query("SELECT (SELECT count(*) FROM receipt_parked), (SELECT count(*) FROM receipt_unmatched)").execute()
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new long[] {r.getLong(0), r.getLong(1)};
-        });
-  }
-
-  private static Future<List<String>> ids(Future<io.vertx.sqlclient.RowSet<Row>> rows) {
-    return rows.map(rs -> {
-      List<String> out = new ArrayList<>();
-      rs.forEach(r -> out.add(r.getString(0)));
-      return out;
-    });
   }
 }

@@ -18,7 +18,7 @@ public final class ReceiptSweeper {
 
   static final int PAGE = 2000;
   static final int MAX_PAGES = 50;
-  private final ReceiptStore store;
+  private final ReceiptSweepStore store;
   private final BatchApplier applier;
   private final Clock clock;
   private final ReceiptSinkOptions options;
@@ -26,7 +26,7 @@ public final class ReceiptSweeper {
 
   public ReceiptSweeper(ReceiptStore store, BatchApplier applier, Clock clock, ReceiptSinkOptions options,
       ReceiptMetrics metrics) {
-    this.store = store;
+    this.store = new ReceiptSweepStore(store.pool());
     this.applier = applier;
     this.clock = clock;
     this.options = options;
