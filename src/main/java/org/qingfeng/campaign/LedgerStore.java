@@ -248,7 +248,7 @@ public final class LedgerStore {
     double seconds = timeout.toSeconds();
     return pool.withTransaction(conn -> conn.preparedQuery("WITH gone AS (DELETE FROM message_lease "
             + "WHERE leased_at < now() - make_interval(secs => $1) RETURNING ids) "
-            + "SELECT m.id FROM message m WHERE m.id = ANY (ARRAY(SELECT unnest(ids) FROM gone)) "
+            + "SELECT m.id, m.campaign_id FROM message m WHERE m.id = ANY (ARRAY(SELECT unnest(ids) FROM gone)) "
             + "AND m.status = 'submitting' AND m.leased_at < now() - make_interval(secs => $1)")
         .execute(Tuple.of(seconds))
         .compose(rows -> {
@@ -256,7 +256,9 @@ public final class LedgerStore {
           if (stuck.length == 0) {
             return Future.succeededFuture(new Swept());
           }
-          return lockCampaigns(conn, "SELECT m.campaign_id FROM message m WHERE m.id = ANY($1)", Tuple.of((Object) stuck))
+          Set<Long> campaignIds = new HashSet<>();
+          rows.forEach(r -> campaignIds.add(r.getLong(1)));
+          return lockCampaigns(conn, "SELECT unnest($1::bigint[])", Tuple.of((Object) campaignIds.toArray(new Long[0])))
               .compose(locked -> conn.preparedQuery("WITH stuck AS (UPDATE message m SET status = CASE WHEN $3 "
                   + "AND c.status IN ('running', 'paused') THEN 'queued' ELSE 'failed' END, error = CASE WHEN $3 "
                   + "AND c.status IN ('running', 'paused') THEN m.error "

@@ -126,12 +126,13 @@ public final class BatchApplier {
     }
     // Pipelined: the statements go out together and Postgres runs them in this order on the
     // connection, so the lock is held before every read and change that follows.
-    Future<Void> locked = store.lock(c, messages);
+    String[] ids = messages.toArray(new String[0]); // sorted: the set is a TreeSet
+    Future<Void> locked = store.lock(c, ids);
     Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
     Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
         s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
-    Future<Integer> matched = store.match(c, messages, receipts);
-    Future<List<ReceiptStore.Change>> changed = store.recompute(c, new ArrayList<>(messages), campaigns, unknownCutoff);
+    Future<Integer> matched = store.match(c, ids, receipts);
+    Future<List<ReceiptStore.Change>> changed = store.recompute(c, ids, campaigns, unknownCutoff);
     return Future.all(List.of(locked, parts, matched, changed)).compose(v -> {
       StatsDelta delta = new StatsDelta();
       for (ReceiptStore.Change change : changed.result()) {

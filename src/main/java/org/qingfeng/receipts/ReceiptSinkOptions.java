@@ -13,7 +13,8 @@ public final class ReceiptSinkOptions {
    * other). Offsets are still committed in batch order, each only after its batch committed.
    * Four: while one batch waits for its commit's fsync or for an earlier batch's message locks, the
    * others keep both cores busy (warm sink.sh runs alternated on 2026-12-07: four beat two by 10–25 % and
-   * three by about 5 % on average; six, not taken, would hold more of the shared pool; BENCHMARKS.md).
+   * three by about 5 % on average; six gained 5-8 % in one pair and nothing in three later ones, and would hold more of
+   * the shared pool; BENCHMARKS.md).
    */
   public int batchesInFlight = 4;
   public long unmatchedAfterMs = 60 * 60_000L;

@@ -6,7 +6,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -150,10 +149,10 @@ public final class ReceiptStore {
   }
 
   /** Serialises sinks and sweeps on these messages until the transaction ends (in one global order). */
-  Future<Void> lock(SqlClient c, Collection<String> messageIds) {
+  Future<Void> lock(SqlClient c, String[] messageIds) {
     return c.preparedQuery("SELECT count(pg_advisory_xact_lock(" + LOCK_CLASS + ", h)) FROM"
             + " (SELECT DISTINCT hashtext(m) AS h FROM unnest($1::text[]) m ORDER BY 1) s")
-        .execute(Tuple.of(messageIds.toArray(new String[0]))).mapEmpty();
+        .execute(Tuple.of((Object) messageIds)).mapEmpty();
   }
 
   static MessageState state(Row r) {
@@ -333,7 +332,7 @@ public final class ReceiptStore {
    * it. Most of a batch's receipts are such; leaving them out spares sorting them for DISTINCT ON
    * and fetching their parts again for the update. They still count as matched.
    */
-  Future<Integer> match(SqlClient c, Collection<String> messageIds, List<SmsEvent> receipts) {
+  Future<Integer> match(SqlClient c, String[] messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"
         + " x.done_at, x.receipt_at, t.ctid AS tid FROM %2$s x JOIN receipt_part t ON t.channel = x.channel"
         + " AND t.smsc_id = x.smsc_id"
@@ -362,7 +361,7 @@ public final class ReceiptStore {
         + "   RETURNING 1)"
         + " SELECT ((SELECT count(*) FROM fresh) + (SELECT count(*) FROM cand WHERE src <> 'n'))::int4,"
         + " (SELECT count(*) FROM upd)::int4";
-    return c.preparedQuery(sql).execute(receiptArrays(Tuple.of(messageIds.toArray(new String[0])), receipts))
+    return c.preparedQuery(sql).execute(receiptArrays(Tuple.of((Object) messageIds), receipts))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
@@ -398,7 +397,7 @@ public final class ReceiptStore {
    * UPDATE joined to them lets the planner hash the whole table when it is small.) No other
    * transaction can write one of these rows meanwhile: every writer holds the locks of its messages.
    */
-  Future<List<Change>> recompute(SqlClient c, List<String> messageIds, Map<String, Long> campaignOf,
+  Future<List<Change>> recompute(SqlClient c, String[] messageIds, Map<String, Long> campaignOf,
       long unknownCutoffMs) {
     String failed = "p.state IN " + FAILED_STATES;
     String campaign = "CASE WHEN x.campaign_id <> 0 THEN x.campaign_id ELSE coalesce(o.o_campaign, 0) END";
@@ -445,11 +444,11 @@ public final class ReceiptStore {
         + " SELECT message_id, campaign, channel, status, error_code, " + ms("submitted_at") + ", " + ms("final_at")
         + ", tid IS NOT NULL, o_campaign, o_channel, o_status, o_error, " + ms("o_submitted") + ", " + ms("o_final")
         + " FROM chg";
-    Long[] campaigns = new Long[messageIds.size()];
+    Long[] campaigns = new Long[messageIds.length];
     for (int i = 0; i < campaigns.length; i++) {
-      campaigns[i] = campaignOf.get(messageIds.get(i));
+      campaigns[i] = campaignOf.get(messageIds[i]);
     }
-    return c.preparedQuery(sql).execute(Tuple.of(messageIds.toArray(new String[0]), unknownCutoffMs, campaigns))
+    return c.preparedQuery(sql).execute(Tuple.of(messageIds, unknownCutoffMs, campaigns))
         .map(rows -> {
           List<Change> out = new ArrayList<>();
           for (Row r : rows) {
