@@ -74,7 +74,7 @@ fi
 
 if wants sink; then
   E=$([[ $QUICK = 1 ]] && echo 5000 || echo 200000)
-  SW=$([[ $QUICK = 1 ]] && echo 5000 || echo 600000)
+  SW=$([[ $QUICK = 1 ]] && echo 5000 || echo 1800000)
   run sink env EVENTS="$E" SINK_BENCH_WARMUP="$SW" scripts/bench/sink.sh
   L=$(grep -m1 '^RESULT sink' "$OUT/sink.log")
   SINK=$(echo "$L" | sed -E 's/^RESULT sink ([0-9,]+) events.*/\1/' | num)

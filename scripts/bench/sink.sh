@@ -11,19 +11,22 @@
 #   scripts/bench/sink.sh                 # 200,000 events, batches of 2,000
 #   EVENTS=50000 BATCH=2000 scripts/bench/sink.sh
 #   SINK_BENCH_REFERENCE=0 ...            # skip the comparison with a direct BatchApplier run
-#   SINK_BENCH_WARMUP=0 ...               # no warm-up; by default a sink first applies 600,000 other events
-#                                         # (own database and topics, not measured), so the measured one runs
-#                                         # compiled code, as a sink up for a while does
+#   SINK_BENCH_WARMUP=0 ...               # no warm-up; by default sinks first apply 1,800,000 other events
+#                                         # (three rounds of 600,000, each with its own database and topics, not
+#                                         # measured), so the measured one runs compiled code, as a sink up for a
+#                                         # while does: after 600,000 the JIT still took 0.7-2.2 s of the client's
+#                                         # CPU in the measured phase, after 1,800,000 0.1-0.25 s
 #   SINK_BENCH_JAVA_OPTS='-agentpath:...' # extra JVM options for the client (e.g. a profiler)
 #   SINK_BENCH_IN_FLIGHT=6 ...            # batches applied at once (default: the product's, ReceiptSinkOptions)
-#   SINK_BENCH_WARMUP_ROUNDS=2 ...        # split the warm-up over that many sinks, one after the other
+#   SINK_BENCH_WARMUP_ROUNDS=1 ...        # split the warm-up over that many sinks, one after the other (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 EVENTS="${EVENTS:-200000}"
 BATCH="${BATCH:-2000}"
 HEAP="${HEAP:--Xmx1g}"
-export SINK_BENCH_WARMUP="${SINK_BENCH_WARMUP:-600000}"
+export SINK_BENCH_WARMUP="${SINK_BENCH_WARMUP:-1800000}"
+export SINK_BENCH_WARMUP_ROUNDS="${SINK_BENCH_WARMUP_ROUNDS:-3}"
 if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/SinkBench.class ]]; then
   mvn -B -q -DskipTests package
 fi
