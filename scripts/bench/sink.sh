@@ -14,8 +14,8 @@
 #   SINK_BENCH_WARMUP=0 ...               # no warm-up; by default sinks first apply 1,800,000 other events
 #                                         # (three rounds of 600,000, each with its own database and topics, not
 #                                         # measured), so the measured one runs compiled code, as a sink up for a
-#                                         # while does: after 600,000 the JIT still took 0.7-2.2 s of the client's
-#                                         # CPU in the measured phase, after 1,800,000 0.1-0.25 s
+#                                         # while does: after 600,000 the JIT still took 0.65-2.2 s of the client's
+#                                         # CPU in the measured phase, after 1,800,000 0.11-0.43 s (fast host)
 #   SINK_BENCH_JAVA_OPTS='-agentpath:...' # extra JVM options for the client (e.g. a profiler)
 #   SINK_BENCH_IN_FLIGHT=6 ...            # batches applied at once (default: the product's, ReceiptSinkOptions)
 #   SINK_BENCH_WARMUP_ROUNDS=1 ...        # split the warm-up over that many sinks, one after the other (default 3)
