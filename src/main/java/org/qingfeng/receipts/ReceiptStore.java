@@ -138,9 +138,15 @@ public final class ReceiptStore {
   /** Our message ids of parts already submitted under these (channel, SMSC id) pairs. */
   Future<Set<String>> messagesOf(SqlClient c, List<SmsEvent> receipts) {
     int n = receipts.size();
+    String[] channel = new String[n];
+    String[] smsc = new String[n];
+    for (int i = 0; i < n; i++) {
+      channel[i] = receipts.get(i).channel;
+      smsc[i] = receipts.get(i).smscId;
+    }
     return c.preparedQuery("SELECT DISTINCT t.message_id FROM unnest($1::text[], $2::text[]) AS r(channel, smsc_id)"
             + " JOIN receipt_part t ON t.channel = r.channel AND t.smsc_id = r.smsc_id")
-        .execute(Tuple.tuple().addValue(channels(receipts)).addValue(smscIds(receipts)))
+        .execute(Tuple.tuple().addValue(channel).addValue(smsc))
         .map(rows -> {
           Set<String> ids = new HashSet<>();
           rows.forEach(r -> ids.add(r.getString(0)));
@@ -272,6 +278,8 @@ public final class ReceiptStore {
   private static Tuple receiptArrays(Tuple t, List<SmsEvent> receipts) {
     int n = receipts.size();
     String[] id = new String[n];
+    String[] channel = new String[n];
+    String[] smsc = new String[n];
     String[] message = new String[n];
     String[] state = new String[n];
     String[] stat = new String[n];
@@ -281,6 +289,8 @@ public final class ReceiptStore {
     for (int i = 0; i < n; i++) {
       SmsEvent e = receipts.get(i);
       id[i] = e.eventId;
+      channel[i] = e.channel;
+      smsc[i] = e.smscId;
       message[i] = e.messageId;
       state[i] = e.status;
       stat[i] = e.statWord;
@@ -288,24 +298,8 @@ public final class ReceiptStore {
       done[i] = e.doneAt;
       received[i] = e.receivedAt;
     }
-    return t.addValue(id).addValue(channels(receipts)).addValue(smscIds(receipts)).addValue(message).addValue(state)
-        .addValue(stat).addValue(error).addValue(done).addValue(received);
-  }
-
-  private static String[] channels(List<SmsEvent> events) {
-    String[] out = new String[events.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = events.get(i).channel;
-    }
-    return out;
-  }
-
-  private static String[] smscIds(List<SmsEvent> events) {
-    String[] out = new String[events.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = events.get(i).smscId;
-    }
-    return out;
+    return t.addValue(id).addValue(channel).addValue(smsc).addValue(message).addValue(state).addValue(stat)
+        .addValue(error).addValue(done).addValue(received);
   }
 
   /**

@@ -175,9 +175,10 @@ public final class SinkBench {
    * Runs a sink over {@code n} other events, in a database and on topics of their own, and then the
    * raw insert of them, so that the measured phases run compiled code, as a sink that has been up
    * for a while does. Cold, the JIT compiler threads took about half of this JVM's CPU during the
-   * measured phase on 2 cores. The raw insert shares the client's code (pg client, futures) with
-   * the sink: run only before the measured sink, its types sent the sink's compiled code back to
-   * be compiled again (JIT time in the measured phase, SINK_BENCH_WARMUP_ROUNDS in sink.sh).
+   * measured phase on 2 cores. The raw insert runs here too so that its own measured runs are warm
+   * as well. After one round of 600,000 events the JIT still took 0.65-2.2 s of this JVM's CPU in the
+   * measured phase, with or without raw inserts in it (2026-12-07 evening): first C2 compilations of
+   * code that had not reached C2's thresholds yet. sink.sh runs three rounds (SINK_BENCH_WARMUP_ROUNDS).
    */
   static void warmUp(Vertx vertx, PostgresUrl url, String kafka, int n, int batch, int round) throws Exception {
     String db = "qingfeng_sink_warm";
