@@ -19,12 +19,16 @@
 #   SINK_BENCH_JAVA_OPTS='-agentpath:...' # extra JVM options for the client (e.g. a profiler)
 #   SINK_BENCH_IN_FLIGHT=6 ...            # batches applied at once (default: the product's, ReceiptSinkOptions)
 #   SINK_BENCH_WARMUP_ROUNDS=1 ...        # split the warm-up over that many sinks, one after the other (default 3)
+#   HEAP='-Xmx2g' ...                     # the client's heap (default -Xms1g -Xmx1g: a fixed size, see SinkBench.settle)
+#   SINK_BENCH_GC='' ...                  # the client's GC options (default -XX:-G1UseAdaptiveIHOP, see SinkBench.settle;
+#                                         # the Dockerfile runs the server with the same)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 EVENTS="${EVENTS:-200000}"
 BATCH="${BATCH:-2000}"
-HEAP="${HEAP:--Xmx1g}"
+HEAP="${HEAP:--Xms1g -Xmx1g}"
+SINK_BENCH_GC="${SINK_BENCH_GC--XX:-G1UseAdaptiveIHOP}"
 export SINK_BENCH_WARMUP="${SINK_BENCH_WARMUP:-1800000}"
 export SINK_BENCH_WARMUP_ROUNDS="${SINK_BENCH_WARMUP_ROUNDS:-3}"
 if [[ ! -f target/qingfeng.jar || ! -f target/test-classes/org/qingfeng/bench/SinkBench.class ]]; then
@@ -49,6 +53,6 @@ KAFKA=$(sed -n 's/^QINGFENG_KAFKA_BOOTSTRAP_SERVERS=//p' "$WORK/services.log")
 PG_PORT=$(echo "$PG_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
 echo "postgres $PG_URL, kafka $KAFKA"
 
-# shellcheck disable=SC2086 # SINK_BENCH_JAVA_OPTS: several options, split on spaces
-java "$HEAP" ${SINK_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
+# shellcheck disable=SC2086 # HEAP, SINK_BENCH_GC, SINK_BENCH_JAVA_OPTS: several options, split on spaces
+java $HEAP $SINK_BENCH_GC ${SINK_BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
   -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.SinkBench "$PG_PORT" "$KAFKA" "$EVENTS" "$BATCH"

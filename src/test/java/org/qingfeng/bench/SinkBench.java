@@ -72,6 +72,7 @@ public final class SinkBench {
     int failures = 0;
     try {
       System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(), load());
+      System.out.printf("client JVM options: %s%n", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
       List<SmsEvent> events = TestEvents.mixed(n);
       Topics topics = new Topics("");
       KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(kafka));
@@ -89,6 +90,7 @@ public final class SinkBench {
       // PostgreSQL's CPU per row: on this shared machine wall-clock rates move with the neighbours'
       // load, the server's CPU per row much less (pgdata: -Dsinkbench.pgdata, e.g. $WORK/services/pg).
       String pgData = System.getProperty("sinkbench.pgdata");
+      settle();
       Map<Long, Long> cpu0 = pgCpu(pgData);
       double raw1 = rawInsert(pool, events, batch);
       long cpuRaw1 = pgCpuMillis(pgData, cpu0);
@@ -105,8 +107,11 @@ public final class SinkBench {
       if (warmup > 0) {
         awaitJitIdle();
       }
+      settle();
       Map<Long, Long> cpuSink0 = pgCpu(pgData);
       long ownCpu0 = ownCpuNanos();
+      long gc0 = gcThreadsCpuMillis();
+      long collections0 = collections();
       long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
       long deployed = System.nanoTime();
       await(vertx.deployVerticle(sink));
@@ -137,8 +142,11 @@ public final class SinkBench {
       long jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
       System.out.printf("sink JVM CPU: %.1f us/event (%,d ms, of which JIT compilers %,d ms)%n", ownCpu / 1000.0 / n,
           ownCpu / 1_000_000, jit);
+      System.out.printf("sink JVM GC: %,d ms of the GC threads' CPU, %d collections%n", gcThreadsCpuMillis() - gc0,
+          collections() - collections0);
       await(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
 
+      settle();
       Map<Long, Long> cpu2 = pgCpu(pgData);
       double raw2 = rawInsert(pool, events, batch);
       long cpuRaw2 = pgCpuMillis(pgData, cpu2);
@@ -232,6 +240,42 @@ public final class SinkBench {
       last = now;
     }
     System.out.printf("JIT idle after %.1f s (compilation so far: %,d ms)%n", (System.nanoTime() - t0) / 1e9, last);
+  }
+
+  /**
+   * A full collection before each measured phase, so that none of them pays for collecting what
+   * came before it (the warm-up's 1,800,000 events, the produced events, the previous phase), as a
+   * sink that has been up for a while does not. Without it, the sink phase ran inside back-to-back
+   * concurrent marking cycles over the warm-up's old objects: 430-480 ms of the GC threads' CPU in
+   * 7-8 collections, a quarter of this JVM's CPU (2026-12-07, 17:22-17:30). What a sink in steady
+   * state pays is its young collections, about one per 200,000 events (~700 MB allocated).
+   * sink.sh fixes the heap's size (-Xms = -Xmx), as a long-running server's has settled (otherwise
+   * the full collection shrinks it, and the young generation with it: 14-15 collections, 1.0-1.5 s),
+   * and turns off G1's adaptive marking threshold: tuned by the warm-up's allocation rates, it
+   * started a marking cycle at each of the Kafka consumer's fetch buffers (~1.2 MB, humongous in
+   * 1 MB regions) even with 64 MB of the heap in use (GC log: 7 collections, 0.9 s, in 3 of 7 runs).
+   */
+  static void settle() {
+    System.gc();
+  }
+
+  /** CPU ms of this JVM's garbage collector threads (G1's workers, concurrent markers and service thread). */
+  static long gcThreadsCpuMillis() {
+    long sum = 0;
+    for (Map.Entry<String, Long> t : CpuTicks.byThread(ProcessHandle.current().pid()).entrySet()) {
+      if (t.getKey().startsWith("G1 ") || t.getKey().startsWith("GC Thread")) {
+        sum += t.getValue();
+      }
+    }
+    return sum;
+  }
+
+  static long collections() {
+    long n = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += gc.getCollectionCount();
+    }
+    return n;
   }
 
   static long ownCpuNanos() {
