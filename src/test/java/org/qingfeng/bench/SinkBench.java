@@ -72,7 +72,8 @@ public final class SinkBench {
     int failures = 0;
     try {
       System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(), load());
-      System.out.printf("client JVM options: %s%n", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+      System.out.printf("client JVM options: %s%n",
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
       List<SmsEvent> events = TestEvents.mixed(n);
       Topics topics = new Topics("");
       KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(kafka));
@@ -253,13 +254,13 @@ public final class SinkBench {
    * the full collection shrinks it, and the young generation with it: 14-15 collections, 1.0-1.5 s),
    * and turns off G1's adaptive marking threshold: tuned by the warm-up's allocation rates, it
    * started a marking cycle at each of the Kafka consumer's fetch buffers (~1.2 MB, humongous in
-   * 1 MB regions) even with 64 MB of the heap in use (GC log: 7 collections, 0.9 s, in 3 of 7 runs).
+   * 1 MB regions) even with 64 MB of the heap in use (7 collections, 0.9 s, in 3 of 10 runs with a fixed heap).
    */
   static void settle() {
     System.gc();
   }
 
-  /** CPU ms of this JVM's garbage collector threads (G1's workers, concurrent markers and service thread). */
+  /** CPU ms of this JVM's garbage collector threads (G1's workers, marking, refinement and service threads). */
   static long gcThreadsCpuMillis() {
     long sum = 0;
     for (Map.Entry<String, Long> t : CpuTicks.byThread(ProcessHandle.current().pid()).entrySet()) {
@@ -272,7 +273,7 @@ public final class SinkBench {
 
   static long collections() {
     long n = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
       n += gc.getCollectionCount();
     }
     return n;

@@ -12,7 +12,7 @@ import org.qingfeng.sms.events.SmsEvent;
 /**
  * The receipt a part is created with when its submit result and receipts share a batch: it must
  * be the one ReceiptStore.match would pick (final beats ENROUTE, then the later one), and none
- * when match would break a tie by event id in the database's collation.
+ * when match would break a tie by event id (in SQL).
  */
 class BestReceiptsTest {
   static SmsEvent lower(SmsEvent e) {
