@@ -45,7 +45,9 @@ sql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 sql -c "SELECT datname, datlocprovider, datcollate FROM pg_database WHERE datname = current_database()"
 sql -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-SINK_BENCH_REFERENCE=0 java -Xmx1g -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
+# The client JVM as sink.sh runs it (SinkBench.settle collects before each phase: with a heap free to
+# shrink, that multiplies the young collections).
+SINK_BENCH_REFERENCE=0 java -Xms1g -Xmx1g -XX:-G1UseAdaptiveIHOP -Dlogback.configurationFile=scripts/bench/logback-bench.xml -Dsinkbench.pgdata="$WORK/services/pg" \
   -cp target/test-classes:target/qingfeng.jar org.qingfeng.bench.SinkBench "$PG_PORT" "$KAFKA" "$EVENTS" "$BATCH"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sql -c "SELECT calls, round(total_exec_time::numeric) AS exec_ms, round(total_plan_time::numeric) AS plan_ms,

@@ -175,8 +175,8 @@ public final class BatchApplier {
   /**
    * The batch's best receipt per (channel, SMSC id), ranked as {@link ReceiptStore#match} ranks
    * them: a final state beats ENROUTE, then the later receipt. A tie on both is left out (match
-   * breaks it by event id, in SQL), so whatever is given here is exactly what
-   * match would pick among these receipts.
+   * breaks it by event id, in SQL), so whatever is given here is exactly what match would pick
+   * among these receipts.
    */
   static Map<String, SmsEvent> bestReceipts(List<SmsEvent> receipts) {
     Map<String, SmsEvent> best = new HashMap<>();

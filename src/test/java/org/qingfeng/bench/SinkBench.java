@@ -245,7 +245,7 @@ public final class SinkBench {
 
   /**
    * A full collection before each measured phase, so that none of them pays for collecting what
-   * came before it (the warm-up's 1,800,000 events, the produced events, the previous phase), as a
+   * came before it (the warm-up's 1,800,000 events, the produced events, the previous phase); a
    * sink that has been up for a while does not. Without it, the sink phase ran inside back-to-back
    * concurrent marking cycles over the warm-up's old objects: 430-480 ms of the GC threads' CPU in
    * 7-8 collections, a quarter of this JVM's CPU (2026-12-07, 17:22-17:30). What a sink in steady
@@ -254,7 +254,8 @@ public final class SinkBench {
    * the full collection shrinks it, and the young generation with it: 14-15 collections, 1.0-1.5 s),
    * and turns off G1's adaptive marking threshold: tuned by the warm-up's allocation rates, it
    * started a marking cycle at each of the Kafka consumer's fetch buffers (~1.2 MB, humongous in
-   * 1 MB regions) even with 64 MB of the heap in use (7 collections, 0.9 s, in 3 of 10 runs with a fixed heap).
+   * 1 MB regions) even with 64 MB of the heap in use (7 collections, 0.9 s, in 3 of 10 runs with a
+   * fixed heap).
    */
   static void settle() {
     System.gc();
