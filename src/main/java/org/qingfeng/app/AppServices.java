@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import java.util.function.Consumer;
 import org.qingfeng.auth.AdminTokenBootstrap;
@@ -67,6 +68,8 @@ final class AppServices {
   private final Vertx vertx;
   private final QingfengConfig config;
   private final Pool pool;
+  /** CSV export slots, shared by every HTTP verticle instance's router. */
+  private final Semaphore csvExports = ReceiptRoutes.exportSlots();
   private final KafkaAdminClient kafkaAdmin;
   private final PrometheusMeterRegistry registry;
   private final Topics topics;
@@ -158,7 +161,7 @@ final class AppServices {
         .api(new OptOutRoutes(optOuts, phoneNumbers)::mount)
         .api(new TemplateRoutes(new TemplateStore(pool), contacts,
             smsEncoder(), config.smsMaxParts)::mount)
-        .api(new ReceiptRoutes(new ReceiptQueries(pool), new LedgerRecipients(pool))::mount)
+        .api(new ReceiptRoutes(new ReceiptQueries(pool), new LedgerRecipients(pool), csvExports)::mount)
         .root(new HealthRoutes(new ReadinessCheck(pool, kafkaAdmin), notReadyReason)::mount)
         .root(new OpenApiRoutes()::mount)
         .streamedBody(LedContentRoutes.IMPORT_PATH_REGEX)

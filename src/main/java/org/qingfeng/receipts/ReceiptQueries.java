@@ -1,15 +1,19 @@
 package org.qingfeng.receipts;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The API's reads: statistics from the incrementally maintained stat tables (never a scan of
- * receipt_message), and keyset pages of a campaign's messages for the CSV export.
+ * receipt_message), and a cursor over a campaign's messages for the CSV export.
  */
 public final class ReceiptQueries {
   /** One counter row: channel, a key (status, error code, latency bucket, or minute|kind), messages. */
@@ -63,20 +67,64 @@ public final class ReceiptQueries {
     });
   }
 
-  /** Up to {@code limit} messages of a campaign with ids after {@code afterId}, in id order. */
-  public Future<List<MessageRow>> messages(long campaignId, String afterId, int limit) {
-    return pool.preparedQuery("SELECT message_id, channel, parts, status, error_code,"
-            + " (extract(epoch FROM submitted_at) * 1000)::int8, (extract(epoch FROM final_at) * 1000)::int8,"
-            + " (extract(epoch FROM done_at) * 1000)::int8 FROM receipt_message"
-            + " WHERE campaign_id = $1 AND message_id > $2 ORDER BY message_id LIMIT $3")
-        .execute(Tuple.of(campaignId, afterId, limit))
-        .map(rows -> {
-          List<MessageRow> out = new ArrayList<>();
-          for (Row r : rows) {
-            out.add(new MessageRow(r.getString(0), r.getString(1), r.getInteger(2), r.getString(3), r.getString(4),
-                r.getLong(5), r.getLong(6), r.getLong(7)));
-          }
-          return out;
-        });
+  private static final String CAMPAIGN_MESSAGES = "SELECT message_id, channel, parts, status, error_code,"
+      + " (extract(epoch FROM submitted_at) * 1000)::int8, (extract(epoch FROM final_at) * 1000)::int8,"
+      + " (extract(epoch FROM done_at) * 1000)::int8 FROM receipt_message WHERE campaign_id = $1 ORDER BY message_id";
+
+  /**
+   * A campaign's messages in id order, through a cursor: one query, hence one snapshot, for the
+   * whole export. receipt_message has no B-tree by campaign (V8_5: one would cost every message's
+   * insert and make its updates non-HOT), so keyset pages would each read the campaign's block
+   * ranges again; the cursor reads them once and sorts once. It holds a connection of the pool in a
+   * read-only transaction until {@link MessageCursor#close()}.
+   */
+  public Future<MessageCursor> openMessages(long campaignId) {
+    return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> conn.query("SET TRANSACTION READ ONLY").execute()
+            .compose(v -> conn.prepare(CAMPAIGN_MESSAGES))
+            .map(ps -> new MessageCursor(conn, tx, ps, ps.cursor(Tuple.of(campaignId)))))
+        .onFailure(e -> conn.close()));
+  }
+
+  /** Reads a campaign's messages page by page; must be closed (it gives the connection back). */
+  public static final class MessageCursor {
+    private final SqlConnection conn;
+    private final Transaction tx;
+    private final PreparedStatement statement;
+    private final Cursor cursor;
+    private boolean exhausted;
+    private Future<Void> closed;
+
+    private MessageCursor(SqlConnection conn, Transaction tx, PreparedStatement statement, Cursor cursor) {
+      this.conn = conn;
+      this.tx = tx;
+      this.statement = statement;
+      this.cursor = cursor;
+    }
+
+    /** The next up to {@code limit} messages; fewer (none at the end) once the campaign's are all read. */
+    public Future<List<MessageRow>> read(int limit) {
+      if (exhausted) {
+        return Future.succeededFuture(List.of());
+      }
+      return cursor.read(limit).map(rows -> {
+        List<MessageRow> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+          out.add(new MessageRow(r.getString(0), r.getString(1), r.getInteger(2), r.getString(3), r.getString(4),
+              r.getLong(5), r.getLong(6), r.getLong(7)));
+        }
+        exhausted = out.size() < limit || !cursor.hasMore();
+        return out;
+      });
+    }
+
+    /** Ends the read-only transaction and gives the connection back (once; later calls return the same future). */
+    public synchronized Future<Void> close() {
+      if (closed == null) {
+        closed = cursor.close().transform(ar -> statement.close()).transform(ar -> tx.rollback())
+            .transform(ar -> conn.close());
+      }
+      return closed;
+    }
   }
 }

@@ -9,6 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Semaphore;
 import org.qingfeng.auth.Principal;
 import org.qingfeng.auth.Role;
 import org.qingfeng.auth.RoleGuard;
@@ -19,19 +21,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivery statistics and the per-message outcome export. Statistics come from counters kept by
- * the sink; the CSV is streamed page by page (keyset), each page written only after the previous
+ * the sink; the CSV is streamed from one cursor page by page, each page read only after the previous
  * one left the write queue, so a slow client holds one page in memory, not the campaign.
  */
 public final class ReceiptRoutes {
   private static final Logger log = LoggerFactory.getLogger(ReceiptRoutes.class);
   static final int CSV_PAGE = 1000;
+  /** CSV exports streaming at once (each holds a database connection). */
+  static final int MAX_EXPORTS = 2;
+  static final long CSV_STALL_MS = 60_000;
   static final String CSV_HEADER = "message_id,channel,phone,parts,status,error_code,submitted_at,final_at,done_at\n";
   private final ReceiptQueries queries;
   private final RecipientDirectory recipients;
+  private final Semaphore exports;
 
-  public ReceiptRoutes(ReceiptQueries queries, RecipientDirectory recipients) {
+  /** @param exports the export slots ({@link #exportSlots()}), one semaphore for every HTTP verticle instance's routes */
+  public ReceiptRoutes(ReceiptQueries queries, RecipientDirectory recipients, Semaphore exports) {
     this.queries = queries;
     this.recipients = recipients;
+    this.exports = exports;
+  }
+
+  /** {@link #MAX_EXPORTS} slots, to share between the routes of all HTTP verticle instances. */
+  public static Semaphore exportSlots() {
+    return new Semaphore(MAX_EXPORTS);
   }
 
   public void mount(Router api) {
@@ -58,32 +71,44 @@ public final class ReceiptRoutes {
     long id = campaignId(ctx);
     Principal who = Principal.of(ctx);
     boolean fullNumbers = who != null && (who.role() == Role.ADMIN || who.role() == Role.OPERATOR);
-    // The first page is read before the status line goes out, so a database failure is still a 503.
-    page(id, "").onFailure(e -> ctx.fail(unavailable(e))).onSuccess(first -> {
-      HttpServerResponse resp = ctx.response()
-          .setChunked(true)
-          .putHeader("Content-Type", "text/csv; charset=utf-8")
-          .putHeader("Content-Disposition", "attachment; filename=\"campaign-" + id + "-messages.csv\"");
-      write(resp, Buffer.buffer(CSV_HEADER))
-          .compose(v -> stream(resp, id, first, fullNumbers))
-          .onSuccess(v -> resp.end())
-          .onFailure(e -> {
-            log.warn("CSV export of campaign {} aborted: {}", id, e.toString());
-            resp.reset();
-          });
+    // Each export holds a connection of the shared pool while it streams: a bounded number at once.
+    if (!exports.tryAcquire()) {
+      ctx.response().putHeader("Retry-After", "10");
+      ctx.fail(Problem.unavailable(MAX_EXPORTS + " CSV exports are running; retry when one has finished"));
+      return;
+    }
+    queries.openMessages(id).onFailure(e -> {
+      exports.release();
+      ctx.fail(unavailable(e));
+    }).onSuccess(cursor -> {
+      // The first page is read before the status line goes out, so a database failure is still a 503.
+      Future<Void> done = page(cursor).onFailure(e -> ctx.fail(unavailable(e))).compose(first -> {
+        HttpServerResponse resp = ctx.response()
+            .setChunked(true)
+            .putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"campaign-" + id + "-messages.csv\"");
+        return write(ctx, Buffer.buffer(CSV_HEADER))
+            .compose(v -> stream(ctx, cursor, first, fullNumbers))
+            .compose(v -> resp.end())
+            .onFailure(e -> {
+              log.warn("CSV export of campaign {} aborted: {}", id, e.toString());
+              resp.reset();
+            });
+      });
+      done.onComplete(ar -> cursor.close().onComplete(x -> exports.release()));
     });
   }
 
   private record Page(List<ReceiptQueries.MessageRow> rows, Map<String, String> phones) {
   }
 
-  private Future<Page> page(long campaignId, String after) {
-    return queries.messages(campaignId, after, CSV_PAGE).compose(rows -> recipients
+  private Future<Page> page(ReceiptQueries.MessageCursor cursor) {
+    return cursor.read(CSV_PAGE).compose(rows -> recipients
         .phones(rows.stream().map(ReceiptQueries.MessageRow::messageId).toList())
         .map(phones -> new Page(rows, phones)));
   }
 
-  private Future<Void> stream(HttpServerResponse resp, long id, Page page, boolean fullNumbers) {
+  private Future<Void> stream(RoutingContext ctx, ReceiptQueries.MessageCursor cursor, Page page, boolean fullNumbers) {
     if (page.rows().isEmpty()) {
       return Future.succeededFuture();
     }
@@ -96,24 +121,31 @@ public final class ReceiptRoutes {
           .appendString(csv(r.errorCode())).appendString(",").appendString(time(r.submittedAt())).appendString(",")
           .appendString(time(r.finalAt())).appendString(",").appendString(time(r.doneAt())).appendString("\n");
     }
-    Future<Void> written = write(resp, chunk);
+    Future<Void> written = write(ctx, chunk);
     if (page.rows().size() < CSV_PAGE) {
       return written;
     }
-    String last = page.rows().get(page.rows().size() - 1).messageId();
-    return written.compose(v -> page(id, last)).compose(next -> stream(resp, id, next, fullNumbers));
+    return written.compose(v -> page(cursor)).compose(next -> stream(ctx, cursor, next, fullNumbers));
   }
 
-  /** Writes, then waits for the write queue to drain if it is full (back-pressure from the client). */
-  private static Future<Void> write(HttpServerResponse resp, Buffer data) {
+  /**
+   * Writes, then waits for the write queue to drain if it is full (back-pressure from the client);
+   * a client that reads nothing for {@link #CSV_STALL_MS} loses the export, and its connection goes
+   * back to the pool.
+   */
+  private static Future<Void> write(RoutingContext ctx, Buffer data) {
+    HttpServerResponse resp = ctx.response();
     Future<Void> written = resp.write(data);
     if (!resp.writeQueueFull()) {
       return written;
     }
     Promise<Void> drained = Promise.promise();
+    long stall = ctx.vertx().setTimer(CSV_STALL_MS,
+        t -> drained.tryFail(new TimeoutException("the client read nothing for " + CSV_STALL_MS + " ms")));
     resp.drainHandler(v -> drained.tryComplete());
     resp.exceptionHandler(drained::tryFail);
-    return written.compose(v -> drained.future());
+    resp.closeHandler(v -> drained.tryFail("the client closed the connection"));
+    return written.compose(v -> drained.future()).onComplete(ar -> ctx.vertx().cancelTimer(stall));
   }
 
   static String csv(String value) {

@@ -37,7 +37,7 @@ final class ReceiptSweepStore {
 
   /**
    * Open messages submitted before the cutoff, from the unknown sweep's mark (less its margin) on:
-   * due to become unknown. Reads {@code receipt_message_submitted_idx} from there; the messages
+   * due to become unknown. Reads {@code receipt_message_submitted_brin}'s block ranges from there; the messages
    * below were all looked at by earlier sweeps.
    */
   Future<List<String>> dueUnknown(long cutoffMs, int limit) {
