@@ -82,8 +82,9 @@ public final class ReceiptQueries {
     return pool.getConnection().compose(conn -> conn.begin()
         .compose(tx -> conn.query("SET TRANSACTION READ ONLY").execute()
             .compose(v -> conn.prepare(CAMPAIGN_MESSAGES))
-            .map(ps -> new MessageCursor(conn, tx, ps, ps.cursor(Tuple.of(campaignId)))))
-        .onFailure(e -> conn.close()));
+            .map(ps -> new MessageCursor(conn, tx, ps, ps.cursor(Tuple.of(campaignId))))
+            .recover(e -> tx.rollback().transform(x -> Future.<MessageCursor>failedFuture(e))))
+        .recover(e -> conn.close().transform(x -> Future.<MessageCursor>failedFuture(e))));
   }
 
   /** Reads a campaign's messages page by page; must be closed (it gives the connection back). */

@@ -9,8 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import org.qingfeng.auth.Principal;
 import org.qingfeng.auth.Role;
 import org.qingfeng.auth.RoleGuard;
@@ -35,7 +35,10 @@ public final class ReceiptRoutes {
   private final RecipientDirectory recipients;
   private final Semaphore exports;
 
-  /** @param exports the export slots ({@link #exportSlots()}), one semaphore for every HTTP verticle instance's routes */
+  /**
+   * @param exports the export slots ({@link #exportSlots()}): one semaphore for the routes of every
+   *     HTTP verticle instance
+   */
   public ReceiptRoutes(ReceiptQueries queries, RecipientDirectory recipients, Semaphore exports) {
     this.queries = queries;
     this.recipients = recipients;
