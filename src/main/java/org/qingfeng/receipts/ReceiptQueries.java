@@ -120,7 +120,7 @@ public final class ReceiptQueries {
     }
 
     /** Ends the read-only transaction and gives the connection back (once; later calls return the same future). */
-    public synchronized Future<Void> close() {
+    public Future<Void> close() {
       if (closed == null) {
         closed = cursor.close().transform(ar -> statement.close()).transform(ar -> tx.rollback())
             .transform(ar -> conn.close());
