@@ -20,7 +20,7 @@ fi
 WORK=$(mktemp -d /tmp/qingfeng-bench-sink-profile.XXXXXX)
 echo "work dir $WORK"
 SERVICES=
-trap '[[ -n "$SERVICES" ]] && kill $SERVICES 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK/services"' EXIT
+trap '[[ -n "$SERVICES" ]] && kill $SERVICES 2>/dev/null; wait 2>/dev/null; mv "$WORK/services/postgres.log" "$WORK/" 2>/dev/null; rm -rf "$WORK/services"' EXIT
 
 start_services() {
   : >"$WORK/services.log"

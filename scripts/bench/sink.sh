@@ -40,7 +40,8 @@ echo "work dir $WORK; services log $WORK/services.log"
 : >"$WORK/services.log"
 java -Xmx512m -jar target/qingfeng.jar services --data-dir "$WORK/services" >"$WORK/services.log" 2>&1 &
 SERVICES=$!
-trap 'kill $SERVICES 2>/dev/null; wait $SERVICES 2>/dev/null; rm -rf "$WORK/services"' EXIT
+# The data goes; PostgreSQL's own log stays beside services.log.
+trap 'kill $SERVICES 2>/dev/null; wait $SERVICES 2>/dev/null; mv "$WORK/services/postgres.log" "$WORK/" 2>/dev/null; rm -rf "$WORK/services"' EXIT
 
 for _ in $(seq 1 600); do
   if grep -q '^# services ready' "$WORK/services.log"; then break; fi
