@@ -6,12 +6,22 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chooses a loopback port for an embedded service and remembers it beside its data, so a
  * restart on the same data directory comes back on the same port when that port is free.
  */
 final class PortFile {
+  /**
+   * Ports this JVM chose. A port is free when chosen and bound only later, when its service
+   * starts; meanwhile the kernel may offer it again. PostgreSQL's port is chosen first, then
+   * Kafka's two, and Kafka starts first: had it been given PostgreSQL's port, PostgreSQL could
+   * not bind it.
+   */
+  private static final Set<Integer> CHOSEN = ConcurrentHashMap.newKeySet();
+
   private PortFile() {
   }
 
@@ -23,6 +33,7 @@ final class PortFile {
       try {
         int remembered = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
         if (isFree(remembered)) {
+          CHOSEN.add(remembered);
           return remembered;
         }
       } catch (NumberFormatException ignored) {
@@ -37,10 +48,17 @@ final class PortFile {
     Files.writeString(file, Integer.toString(port), StandardCharsets.UTF_8);
   }
 
+  /** A free loopback port that no earlier call in this JVM returned. */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
+    while (true) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        port = s.getLocalPort();
+      }
+      if (CHOSEN.add(port)) {
+        return port;
+      }
     }
   }
 
