@@ -182,6 +182,11 @@ public final class EmbeddedPostgresService implements AutoCloseable {
     watcher.interrupt();
     if (interrupted) {
       Thread.interrupted(); // the watcher's interrupt only ended zonky's wait early
+      if (started != null) {
+        // Releases the data directory's lock, so that a later start in this JVM can take it.
+        // (zonky logs that pg_ctl could not stop a server that is not running.)
+        started.close();
+      }
       throw new IOException(startFailure("the postmaster exited during startup"));
     }
     if (failure != null) {

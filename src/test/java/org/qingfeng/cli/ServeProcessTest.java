@@ -115,8 +115,9 @@ class ServeProcessTest {
 
   /**
    * Ready takes 8-15 s here. The bound is generous because a durable first start fsyncs a whole
-   * new cluster, and CI once saw a first start not ready after 60 s (2026-12-07; PostgreSQL's own
-   * output was not kept then, so the cause is unknown; it now is, in data/postgres.log).
+   * new cluster, and CI once saw a first start not ready after 60 s, Kafka up and PostgreSQL
+   * silent (2026-12-07). Its output was not kept then, so the cause is not known; Kafka taking
+   * PostgreSQL's port fits, and PortFile now rules it out. A failure shows data/postgres.log.
    */
   private void awaitReady(int port, Process p) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
