@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgresService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresService.class);
   public static final String DATABASE = "qingfeng";
+  /** The start's states: zonky still starting, its start returned, or the watch cut it short. */
+  private static final int STARTING = 0;
+  private static final int RETURNED = 1;
+  private static final int CUT_SHORT = 2;
 
   private final Path dataDir;
   private final Path runtimeDir;
@@ -148,8 +153,7 @@ public final class EmbeddedPostgresService implements AutoCloseable {
   private EmbeddedPostgres startWatched(EmbeddedPostgres.Builder b) throws IOException {
     long logStart = Files.exists(serverLog) ? Files.size(serverLog) : 0;
     Thread starter = Thread.currentThread();
-    // Guarded by itself: [0] the start has returned, [1] the watcher interrupted it.
-    boolean[] state = new boolean[2];
+    AtomicInteger state = new AtomicInteger(STARTING);
     Thread watcher = new Thread(() -> {
       try {
         while (!logSince(logStart).contains("could not start server")) {
@@ -158,11 +162,8 @@ public final class EmbeddedPostgresService implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      synchronized (state) {
-        if (!state[0]) {
-          state[1] = true;
-          starter.interrupt();
-        }
+      if (state.compareAndSet(STARTING, CUT_SHORT)) {
+        starter.interrupt();
       }
     }, "embedded-postgres-start-watch");
     watcher.setDaemon(true);
@@ -174,11 +175,7 @@ public final class EmbeddedPostgresService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       failure = new IOException(startFailure(e.getMessage()), e);
     }
-    boolean interrupted;
-    synchronized (state) {
-      state[0] = true;
-      interrupted = state[1];
-    }
+    boolean interrupted = !state.compareAndSet(STARTING, RETURNED);
     watcher.interrupt();
     if (interrupted) {
       Thread.interrupted(); // the watcher's interrupt only ended zonky's wait early
