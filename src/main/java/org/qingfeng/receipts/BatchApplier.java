@@ -95,10 +95,11 @@ public final class BatchApplier {
     if (fresh.isEmpty()) {
       return Future.succeededFuture(new Result(events.size(), 0, duplicates, 0, 0));
     }
-    Future<Set<String>> known = anonymous.isEmpty() ? Future.succeededFuture(Set.of()) : store.messagesOf(c, anonymous);
+    Future<ReceiptStore.KnownParts> known = anonymous.isEmpty()
+        ? Future.succeededFuture(ReceiptStore.KnownParts.NONE) : store.partsOf(c, anonymous);
     return known.compose(found -> {
-      messages.addAll(found);
-      return applyLocked(c, messages, submits, receipts)
+      messages.addAll(found.messageIds());
+      return applyLocked(c, messages, submits, receipts, found.smscKeys())
           .map(r -> new Result(events.size(), fresh.size(), duplicates, r.matched(), r.messagesChanged()));
     });
   }
@@ -109,11 +110,12 @@ public final class BatchApplier {
       return Future.succeededFuture(Result.EMPTY);
     }
     Set<String> ids = new TreeSet<>(messageIds);
-    return PipelinedTransaction.run(store.pool(), c -> applyLocked(c, ids, List.of(), List.of()));
+    return PipelinedTransaction.run(store.pool(), c -> applyLocked(c, ids, List.of(), List.of(), Set.of()));
   }
 
+  /** {@code knownKeys}: SMSC keys of anonymous receipts under which parts were submitted before this batch. */
   private Future<Result> applyLocked(SqlConnection c, Set<String> messages, List<SmsEvent> submits,
-      List<SmsEvent> receipts) {
+      List<SmsEvent> receipts, Set<String> knownKeys) {
     long unknownCutoff = clock.millis() - unknownAfterMs;
     Map<String, Long> campaigns = new HashMap<>();
     for (SmsEvent s : submits) {
@@ -125,22 +127,69 @@ public final class BatchApplier {
       return store.park(c, receipts).map(v -> new Result(receipts.size(), receipts.size(), 0, 0, 0));
     }
     // Pipelined: the statements go out together and Postgres runs them in this order on the
-    // connection, so the lock is held before every read and change that follows.
+    // connection, so the lock is held before every read and change that follows. Match and
+    // recompute go out once the parts are written: the parts created with their receipt tell which
+    // receipts match need not look up again.
     String[] ids = messages.toArray(new String[0]); // sorted: the set is a TreeSet
     Future<Void> locked = store.lock(c, ids);
     Map<String, SmsEvent> receiptFor = bestReceipts(receipts);
-    Future<Void> parts = store.upsertParts(c, bestSubmits(submits),
+    List<SmsEvent> parts = bestSubmits(submits);
+    Future<Set<String>> created = store.upsertParts(c, parts,
         s -> s.smscId == null ? null : receiptFor.get(smscKey(s.channel, s.smscId)));
-    Future<Integer> matched = store.match(c, ids, receipts);
-    Future<List<ReceiptStore.Change>> changed = store.recompute(c, ids, campaigns, unknownCutoff);
-    return Future.all(List.of(locked, parts, matched, changed)).compose(v -> {
-      StatsDelta delta = new StatsDelta();
-      for (ReceiptStore.Change change : changed.result()) {
-        delta.transition(change.before(), change.after());
-      }
-      int n = submits.size() + receipts.size();
-      return store.applyStats(c, delta).map(x -> new Result(n, n, 0, matched.result(), changed.result().size()));
+    return Future.all(locked, created).compose(v -> {
+      List<SmsEvent> unheld = notHeldByCreatedParts(receipts, receiptFor, parts, created.result(), knownKeys);
+      int held = receipts.size() - unheld.size();
+      Future<Integer> matched = store.match(c, ids, unheld);
+      Future<List<ReceiptStore.Change>> changed = store.recompute(c, ids, campaigns, unknownCutoff);
+      return Future.all(matched, changed).compose(w -> {
+        StatsDelta delta = new StatsDelta();
+        for (ReceiptStore.Change change : changed.result()) {
+          delta.transition(change.before(), change.after());
+        }
+        int n = submits.size() + receipts.size();
+        return store.applyStats(c, delta)
+            .map(x -> new Result(n, n, 0, matched.result() + held, changed.result().size()));
+      });
     });
+  }
+
+  /**
+   * The receipts that {@link ReceiptStore#match} must still see: all but those whose SMSC id is
+   * only that of parts this batch created, each with the batch's best receipt for that id (see
+   * {@link ReceiptStore#upsertParts}), and that name no other message. Such a receipt is that best
+   * one, which the part holds, or ranks below it (ties are never written at creation), so match
+   * would only have found its part by the SMSC-id index, once per receipt, to change nothing.
+   * A part that existed before, a tie, an SMSC id shared with a part not created here (as far as
+   * the batch knows: {@code knownKeys}, the SMSC keys of its anonymous receipts' earlier parts), or
+   * a receipt naming another message keeps the receipt in match, which decides as before.
+   */
+  static List<SmsEvent> notHeldByCreatedParts(List<SmsEvent> receipts, Map<String, SmsEvent> receiptFor,
+      List<SmsEvent> parts, Set<String> created, Set<String> knownKeys) {
+    if (created.isEmpty()) {
+      return receipts;
+    }
+    Map<String, String> messageOf = new HashMap<>(); // SMSC key -> the message of the part(s) created with it
+    Set<String> open = new HashSet<>(knownKeys); // SMSC keys match must still look up
+    for (SmsEvent s : parts) {
+      if (s.smscId == null) {
+        continue;
+      }
+      String key = smscKey(s.channel, s.smscId);
+      String was = messageOf.putIfAbsent(key, s.messageId);
+      if (!receiptFor.containsKey(key) || !created.contains(ReceiptStore.partKey(s.messageId, s.partIndex))
+          || (was != null && !was.equals(s.messageId))) {
+        open.add(key);
+      }
+    }
+    List<SmsEvent> out = new ArrayList<>();
+    for (SmsEvent r : receipts) {
+      String key = smscKey(r.channel, r.smscId);
+      String message = open.contains(key) ? null : messageOf.get(key);
+      if (message == null || (r.messageId != null && !r.messageId.equals(message))) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   /**

@@ -135,8 +135,13 @@ public final class ReceiptStore {
     });
   }
 
-  /** Our message ids of parts already submitted under these (channel, SMSC id) pairs. */
-  Future<Set<String>> messagesOf(SqlClient c, List<SmsEvent> receipts) {
+  /** Parts already submitted under some (channel, SMSC id) pairs: their messages, and which of the pairs they have. */
+  record KnownParts(Set<String> messageIds, Set<String> smscKeys) {
+    static final KnownParts NONE = new KnownParts(Set.of(), Set.of());
+  }
+
+  /** The parts already submitted under these receipts' (channel, SMSC id) pairs. */
+  Future<KnownParts> partsOf(SqlClient c, List<SmsEvent> receipts) {
     int n = receipts.size();
     String[] channel = new String[n];
     String[] smsc = new String[n];
@@ -144,13 +149,17 @@ public final class ReceiptStore {
       channel[i] = receipts.get(i).channel;
       smsc[i] = receipts.get(i).smscId;
     }
-    return c.preparedQuery("SELECT DISTINCT t.message_id FROM unnest($1::text[], $2::text[]) AS r(channel, smsc_id)"
-            + " JOIN receipt_part t ON t.channel = r.channel AND t.smsc_id = r.smsc_id")
+    return c.preparedQuery("SELECT DISTINCT t.message_id, t.channel, t.smsc_id FROM unnest($1::text[], $2::text[])"
+            + " AS r(channel, smsc_id) JOIN receipt_part t ON t.channel = r.channel AND t.smsc_id = r.smsc_id")
         .execute(Tuple.tuple().addValue(channel).addValue(smsc))
         .map(rows -> {
           Set<String> ids = new HashSet<>();
-          rows.forEach(r -> ids.add(r.getString(0)));
-          return ids;
+          Set<String> keys = new HashSet<>();
+          rows.forEach(r -> {
+            ids.add(r.getString(0));
+            keys.add(BatchApplier.smscKey(r.getString(1), r.getString(2)));
+          });
+          return new KnownParts(ids, keys);
         });
   }
 
@@ -173,7 +182,8 @@ public final class ReceiptStore {
    * which still sees that receipt, finds nothing better to write: one row version instead of an
    * insert followed by an update of the same row (a second heap tuple and, the page being full,
    * new entries in both of its indexes). A part that exists already keeps its receipt columns
-   * here; {@link #match} sets them as before.
+   * here; {@link #match} sets them as before. Completes with the {@link #partKey}s of the parts
+   * created with a receipt.
    *
    * <p>Each part is looked up once by its key (one index probe, OFFSET 0 so that no plan hashes
    * the whole table); new parts go in with a plain INSERT, existing ones are updated in place when
@@ -181,9 +191,9 @@ public final class ReceiptStore {
    * insertion (a second probe, and a confirmation WAL record per row). No other transaction can
    * insert one of these parts meanwhile: every writer holds the locks of the parts' messages.
    */
-  Future<Void> upsertParts(SqlClient c, List<SmsEvent> submits, Function<SmsEvent, SmsEvent> receiptOf) {
+  Future<Set<String>> upsertParts(SqlClient c, List<SmsEvent> submits, Function<SmsEvent, SmsEvent> receiptOf) {
     if (submits.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Set.of());
     }
     List<SmsEvent> rows = new ArrayList<>(submits);
     rows.sort(BY_PART);
@@ -243,12 +253,20 @@ public final class ReceiptStore {
         + "   AND p.message_id = v.m AND p.part_index = v.pi AND (" + String.format(rank, "v.st") + ", "
         + ts("v.ra") + ", v.e) > (" + String.format(rank, "p.submit_status") + ", p.submit_received_at, p.submit_event_id)"
         + "   RETURNING 1)"
-        + " SELECT (SELECT count(*) FROM upd)";
+        + " SELECT m, pi FROM v WHERE tid IS NULL AND re IS NOT NULL";
     return c.preparedQuery(sql).execute(Tuple.tuple().addValue(message).addValue(part).addValue(parts)
             .addValue(channel).addValue(smsc).addValue(status).addValue(command).addValue(submitted).addValue(received)
             .addValue(id).addValue(receiptState).addValue(receiptStat).addValue(receiptError).addValue(receiptDone)
             .addValue(receiptReceived).addValue(receiptId))
-        .mapEmpty();
+        .map(result -> {
+          Set<String> created = new HashSet<>();
+          result.forEach(r -> created.add(partKey(r.getString(0), r.getInteger(1))));
+          return created;
+        });
+  }
+
+  static String partKey(String messageId, int partIndex) {
+    return messageId + '#' + partIndex;
   }
 
   /** Parks receipts whose part is not known yet (there {@link #match} finds them once it is). */
@@ -320,11 +338,12 @@ public final class ReceiptStore {
    * the list as {@code unnest($1)} made the generic plan, which expects ten rows of it, scan the
    * whole list for every receipt (a batch's 950 × 600: 58 of 220 ms per batch).
    *
-   * <p>A fresh receipt that its part already holds (usually: {@link #upsertParts} created the part
-   * with it) is no candidate: its values are the part's, so it can never be strictly better than
-   * what the part has, and the best of the other candidates updates the part exactly when it beats
-   * it. Most of a batch's receipts are such; leaving them out spares sorting them for DISTINCT ON
-   * and fetching their parts again for the update. They still count as matched.
+   * <p>A fresh receipt that its part already holds is no candidate: its values are the part's, so
+   * it can never be strictly better than what the part has, and the best of the other candidates
+   * updates the part exactly when it beats it. Leaving them out spares sorting them for DISTINCT ON
+   * and fetching their parts again for the update. They still count as matched. (Most of a batch's
+   * receipts go onto parts {@link #upsertParts} created with them, or rank below what those got;
+   * {@link BatchApplier} leaves those out of {@code receipts} altogether.)
    */
   Future<Integer> match(SqlClient c, String[] messageIds, List<SmsEvent> receipts) {
     String cand = "SELECT '%1$s' AS src, x.event_id, t.message_id, t.part_index, x.state, x.stat_word, x.error_code,"

@@ -94,4 +94,31 @@ class ReceiptResubmitTest {
     assertThat(status(id)).isEqualTo(MessageState.DELIVERED);
     ReceiptTestKit.assertStatsMatchLedger(pool);
   }
+
+  /**
+   * The part exists before the batch that brings its SMSC id and receipt, so it is not created
+   * with the receipt: the receipt must still reach it (through match), and the one that ranks
+   * below it must not replace it.
+   */
+  @Test
+  void aReceiptInTheBatchThatResubmitsAnExistingPartReachesThePart() {
+    String id = "resubmit-2";
+    apply(submit("sim", id, 9L, 1, 1, null, SmsEvent.STATUS_OUTCOME_UNKNOWN, 0, T0));
+    assertThat(status(id)).isEqualTo(MessageState.SUBMITTED);
+
+    String created = "resubmit-3"; // a part the same batch creates with its receipt
+    apply(submit("sim", id, 9L, 1, 1, "rs2", SmsEvent.STATUS_SUBMITTED, 0, T0 + 10),
+        receipt("sim", "rs2", id, 1, 1, "ENROUTE", "000", T0 + 700),
+        receipt("sim", "rs2", null, 1, 1, "UNDELIVERABLE", "005", T0 + 600),
+        submit("sim", created, 9L, 1, 1, "rs3", SmsEvent.STATUS_SUBMITTED, 0, T0 + 10),
+        receipt("sim", "rs3", created, 1, 1, "DELIVERED", "000", T0 + 600));
+    assertThat(part(created).getString(2)).isEqualTo("delivered");
+    assertThat(status(created)).isEqualTo(MessageState.DELIVERED);
+    Row after = part(id);
+    assertThat(after.getString(0)).isEqualTo(SmsEvent.STATUS_SUBMITTED);
+    assertThat(after.getString(1)).isEqualTo("rs2");
+    assertThat(after.getString(2)).isEqualTo("undeliverable");
+    assertThat(status(id)).isEqualTo(MessageState.FAILED);
+    ReceiptTestKit.assertStatsMatchLedger(pool);
+  }
 }
