@@ -147,7 +147,7 @@ public final class BatchApplier {
           delta.transition(change.before(), change.after());
         }
         int n = submits.size() + receipts.size();
-        return store.applyStats(c, delta)
+        return ReceiptStatsStore.add(c, delta)
             .map(x -> new Result(n, n, 0, matched.result() + held, changed.result().size()));
       });
     });

@@ -15,8 +15,8 @@ import java.util.function.Function;
 import org.qingfeng.sms.events.SmsEvent;
 
 /**
- * The SQL of the receipt sink's batches (its sweeps' is in {@link ReceiptSweepStore}, the API's reads in
- * {@link ReceiptQueries}).
+ * The SQL of the receipt sink's batches (their statistics' is in {@link ReceiptStatsStore}, the sweeps' in
+ * {@link ReceiptSweepStore}, the API's reads in {@link ReceiptQueries}).
  * Bulk statements bind Java arrays to {@code unnest(...)}; times travel as epoch millis.
  * Every statement that takes row locks sees its input sorted, so two sinks lock in one order.
  */
@@ -46,13 +46,6 @@ public final class ReceiptStore {
 
   private static String ms(String col) {
     return String.format(MS, col);
-  }
-
-  private static <T> Object[] col(List<T> rows, Function<T, Object> f, Object[] into) {
-    for (int i = 0; i < rows.size(); i++) {
-      into[i] = f.apply(rows.get(i));
-    }
-    return into;
   }
 
   /**
@@ -478,64 +471,5 @@ public final class ReceiptStore {
           }
           return out;
         });
-  }
-
-  /** Adds a batch's statistics delta (keys sorted, tables in a fixed order, so concurrent sinks cannot deadlock). */
-  Future<Void> applyStats(SqlClient c, StatsDelta d) {
-    d.prune();
-    List<Map.Entry<StatsDelta.StatusKey, Long>> st = sorted(d.status, Comparator.comparing(
-        (StatsDelta.StatusKey k) -> k.campaignId()).thenComparing(StatsDelta.StatusKey::channel).thenComparing(StatsDelta.StatusKey::status));
-    List<Map.Entry<StatsDelta.MinuteKey, Long>> mi = sorted(d.minute, Comparator.comparing(
-        (StatsDelta.MinuteKey k) -> k.campaignId()).thenComparing(StatsDelta.MinuteKey::channel)
-        .thenComparing(StatsDelta.MinuteKey::minute).thenComparing(StatsDelta.MinuteKey::kind));
-    List<Map.Entry<StatsDelta.ErrorKey, Long>> er = sorted(d.error, Comparator.comparing(
-        (StatsDelta.ErrorKey k) -> k.campaignId()).thenComparing(StatsDelta.ErrorKey::channel).thenComparing(StatsDelta.ErrorKey::code));
-    List<Map.Entry<StatsDelta.LatencyKey, Long>> la = sorted(d.latency, Comparator.comparing(
-        (StatsDelta.LatencyKey k) -> k.campaignId()).thenComparing(StatsDelta.LatencyKey::channel)
-        .thenComparing(StatsDelta.LatencyKey::bucket));
-    String add = " ON CONFLICT (%s) DO UPDATE SET messages = s.messages + EXCLUDED.messages";
-    // Pipelined, in a fixed table order.
-    return Future.all(List.of(
-        addStats(c, st, "INSERT INTO receipt_stat_status AS s (campaign_id, channel, status, messages)"
-                + " SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[])"
-                + String.format(add, "campaign_id, channel, status"),
-            k -> k.campaignId(), k -> k.channel(), k -> k.status(), new String[st.size()]),
-        addStats(c, mi, "INSERT INTO receipt_stat_minute AS s (campaign_id, channel, minute, kind, messages)"
-                + " SELECT c, ch, " + ts("m") + ", k, n FROM unnest($1::int8[], $2::text[], $5::int8[], $3::text[], $4::int8[])"
-                + " AS u(c, ch, m, k, n)" + String.format(add, "campaign_id, channel, minute, kind"),
-            k -> k.campaignId(), k -> k.channel(), k -> k.kind(), new String[mi.size()], k -> k.minute()),
-        addStats(c, er, "INSERT INTO receipt_stat_error AS s (campaign_id, channel, error_code, messages)"
-                + " SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[])"
-                + String.format(add, "campaign_id, channel, error_code"),
-            k -> k.campaignId(), k -> k.channel(), k -> k.code(), new String[er.size()]),
-        addStats(c, la, "INSERT INTO receipt_stat_latency AS s (campaign_id, channel, bucket, messages)"
-                + " SELECT * FROM unnest($1::int8[], $2::text[], $3::int4[], $4::int8[])"
-                + String.format(add, "campaign_id, channel, bucket"),
-            k -> k.campaignId(), k -> k.channel(), k -> k.bucket(), new Integer[la.size()]))).mapEmpty();
-  }
-
-  private static <K> List<Map.Entry<K, Long>> sorted(Map<K, Long> m, Comparator<K> order) {
-    List<Map.Entry<K, Long>> out = new ArrayList<>(m.entrySet());
-    out.sort(Map.Entry.comparingByKey(order));
-    return out;
-  }
-
-  @SafeVarargs
-  private static <K> Future<Void> addStats(SqlClient c, List<Map.Entry<K, Long>> rows, String sql,
-      Function<K, Object> campaign, Function<K, Object> channel, Function<K, Object> third, Object[] thirdArray,
-      Function<K, Object>... minute) {
-    if (rows.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    int n = rows.size();
-    Tuple t = Tuple.tuple()
-        .addValue(col(rows, e -> campaign.apply(e.getKey()), new Long[n]))
-        .addValue(col(rows, e -> channel.apply(e.getKey()), new String[n]))
-        .addValue(col(rows, e -> third.apply(e.getKey()), thirdArray))
-        .addValue(col(rows, Map.Entry::getValue, new Long[n]));
-    if (minute.length > 0) {
-      t.addValue(col(rows, e -> minute[0].apply(e.getKey()), new Long[n]));
-    }
-    return c.preparedQuery(sql).execute(t).mapEmpty();
   }
 }
