@@ -40,14 +40,23 @@ import java.util.function.IntConsumer;
 final class AbortableSmppSession extends SMPPSession {
     private final Map<Integer, AsyncSubmit> inFlight = new ConcurrentHashMap<>();
     private final StampedLock abortLock = new StampedLock();
-    /** Written under the write side, read under the read side. */
-    private boolean aborted;
+    /** Written under the write side, read under the read side (volatile for {@link #isLost()}). */
+    private volatile boolean aborted;
 
     private final IntConsumer inFlightAtLoss;
 
     AbortableSmppSession(ConnectionFactory connectionFactory, IntConsumer inFlightAtLoss) {
         super(connectionFactory);
         this.inFlightAtLoss = inFlightAtLoss;
+    }
+
+    /**
+     * Whether the link was seen to go (closed, unbound, or a failed write). jSMPP's state alone
+     * cannot say: when the SMSC closes right after its bind_resp, the reader closes the session
+     * and the binding thread then sets it bound again.
+     */
+    boolean isLost() {
+        return aborted || !getSessionState().isBound();
     }
 
     /**

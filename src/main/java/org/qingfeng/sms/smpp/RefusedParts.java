@@ -58,6 +58,9 @@ final class RefusedParts {
                     bucket.queueFull();
                 }
                 if (++attempt.throttled > MAX_THROTTLED_RETRIES) {
+                    log.warn("channel {}: {} to {} part {} still throttled after {} tries; rejected",
+                            config.name, attempt.sms.messageId(), PhoneMask.mask(attempt.sms.destination()),
+                            attempt.part.index(), MAX_THROTTLED_RETRIES);
                     reject(attempt, commandStatus);
                 } else {
                     retry.accept(attempt);
@@ -72,6 +75,9 @@ final class RefusedParts {
             }
             case NOT_SENT -> {
                 if (++attempt.notSent > MAX_NOT_SENT_RETRIES) {
+                    log.warn("channel {}: {} to {} part {} could not be written in {} tries ({}); rejected",
+                            config.name, attempt.sms.messageId(), PhoneMask.mask(attempt.sms.destination()),
+                            attempt.part.index(), MAX_NOT_SENT_RETRIES, failure.toString());
                     reject(attempt, commandStatus);
                 } else {
                     after(20, attempt);

@@ -147,6 +147,12 @@ final class SmppLink {
             sessions = result.result();
             current = new Bound(sessions.get(0), bindGeneration);
             log.info("channel {}: bound {} to {}:{}", config.name, config.bindMode, config.host, config.port);
+            if (sessions.stream().anyMatch(AbortableSmppSession::isLost)) {
+                // A session closed before this result reached the context; its linkLost found no
+                // current bind and ignored it, so nothing else would notice the dead link.
+                linkLost(bindGeneration);
+                return;
+            }
             setState(ChannelState.BOUND);
             List<Promise<Bound>> waiters = new ArrayList<>(boundWaiters);
             boundWaiters.clear();

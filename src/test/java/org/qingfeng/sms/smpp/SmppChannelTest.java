@@ -3,6 +3,7 @@ package org.qingfeng.sms.smpp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.jsmpp.bean.BindType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,6 +189,22 @@ class SmppChannelTest {
         for (int i = 0; i < 600; i++) {
             assertThat(smsc.submitsPerDestination.get("86138" + String.format("%08d", i)).get()).isGreaterThanOrEqualTo(parts(i));
         }
+    }
+
+    @Test
+    void aLinkClosedBeforeItsBindResultReachesTheChannelIsBoundAgain() throws Exception {
+        // A transmitter plus receiver binds the transmitter first. The SMSC drops it while it holds
+        // the receiver's bind, so the channel hears of the close before it hears of the bind.
+        smsc.dropFirstTransmitterBind.set(true);
+        smsc.receiverBindDelayMs = 300;
+        start("bind_mode", "transmitter_receiver");
+        List<SubmitOutcome> outcomes = sendAll(20);
+        assertThat(outcomes).allMatch(SubmitOutcome::accepted);
+        assertThat(smsc.drops.get()).isEqualTo(1);
+        assertThat(smsc.binds).containsExactly(BindType.BIND_TX, BindType.BIND_RX,
+                BindType.BIND_TX, BindType.BIND_RX);
+        assertThat(smsc.submits.get()).isEqualTo(totalParts(20));
+        assertThat(channel.state()).isEqualTo(ChannelState.BOUND);
     }
 
     @Test

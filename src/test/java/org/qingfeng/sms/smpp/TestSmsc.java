@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,6 +31,11 @@ final class TestSmsc implements ServerMessageReceiverListener, AutoCloseable {
     volatile boolean receiptBeforeResponse;
     volatile int maxSubmitsPerSecond;
     volatile long receiptDelayMs = 5;
+    /** Closes the first transmitter session 100 ms after accepting its bind (the client has seen it bound). */
+    final AtomicBoolean dropFirstTransmitterBind = new AtomicBoolean();
+    /** Holds each receiver bind this long before accepting it. */
+    volatile long receiverBindDelayMs;
+    final List<BindType> binds = new CopyOnWriteArrayList<>();
 
     final Map<String, AtomicInteger> submitsPerDestination = new ConcurrentHashMap<>();
     final AtomicInteger submits = new AtomicInteger();
@@ -94,7 +100,17 @@ final class TestSmsc implements ServerMessageReceiverListener, AutoCloseable {
                 SMPPServerSession session = listener.accept();
                 BindRequest bind = session.waitForBind(5_000);
                 if ("secret".equals(bind.getPassword())) {
+                    if (bind.getBindType() == BindType.BIND_RX) {
+                        sleep(receiverBindDelayMs);
+                    }
                     bind.accept("testsmsc");
+                    binds.add(bind.getBindType());
+                    if (bind.getBindType() == BindType.BIND_TX && dropFirstTransmitterBind.compareAndSet(true, false)) {
+                        sleep(100);
+                        drops.incrementAndGet();
+                        session.close();
+                        continue;
+                    }
                     sessions.add(session);
                 } else {
                     bind.reject(0x0E);
