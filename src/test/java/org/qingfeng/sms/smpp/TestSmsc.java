@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A small in-test SMSC on jSMPP's server session (TCP_NODELAY on its sockets): answers
  * submit_sm with hex ids, sends TLV + text receipts, and can throttle, drop the link every N
- * submits, or send the receipt before the submit response. Used until the shared simulator
+ * submits, send the receipt before the submit response, drop the first transmitter just after
+ * its bind, or hold receiver binds. Used until the shared simulator
  * (org.qingfeng.sim) is available in this tree.
  */
 final class TestSmsc implements ServerMessageReceiverListener, AutoCloseable {
