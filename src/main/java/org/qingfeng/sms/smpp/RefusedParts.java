@@ -74,6 +74,7 @@ final class RefusedParts {
                 }
             }
             case NOT_SENT -> {
+                link.notWritten(generation);
                 if (++attempt.notSent > MAX_NOT_SENT_RETRIES) {
                     log.warn("channel {}: {} to {} part {} could not be written in {} tries ({}); rejected",
                             config.name, attempt.sms.messageId(), PhoneMask.mask(attempt.sms.destination()),

@@ -110,6 +110,11 @@ public final class SmppChannel {
         return link.state();
     }
 
+    /** The link itself: tests reach its session to lose it without notice. */
+    SmppLink link() {
+        return link;
+    }
+
     /** Called on the channel's context at every state change. */
     public void onStateChange(Consumer<ChannelState> listener) {
         stateListeners.add(listener);

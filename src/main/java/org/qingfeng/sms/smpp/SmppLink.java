@@ -200,6 +200,17 @@ final class SmppLink {
         return session;
     }
 
+    /**
+     * Context: a submit could not be written on bind {@code bindGeneration}. If that bind is still
+     * current but a session of it is gone, nothing else noticed (its close was lost, or came
+     * before the bind result): treat the link as lost instead of failing every part against it.
+     */
+    void notWritten(long bindGeneration) {
+        if (!closed && isCurrent(bindGeneration) && sessions.stream().anyMatch(AbortableSmppSession::isLost)) {
+            linkLost(bindGeneration); // usually a step ahead of the session's own close event
+        }
+    }
+
     private void linkLost(long bindGeneration) {
         if (closed || current == null || current.generation() != bindGeneration) {
             return; // an old or never-completed bind

@@ -208,6 +208,17 @@ class SmppChannelTest {
     }
 
     @Test
+    void aBoundSessionLostWithoutNoticeIsFoundByTheNextSubmitAndBoundAgain() throws Exception {
+        start();
+        // Aborted but never closed: no state change, so no listener tells the link.
+        channel.link().current().transmitter().abortPendingRequests(0);
+        List<SubmitOutcome> outcomes = sendAll(20);
+        assertThat(outcomes).allMatch(SubmitOutcome::accepted);
+        assertThat(smsc.binds).containsExactly(BindType.BIND_TRX, BindType.BIND_TRX);
+        assertThat(smsc.submits.get()).isEqualTo(totalParts(20));
+    }
+
+    @Test
     void aReceiptBeforeItsSubmitResponseIsPublishedAndMatched() throws Exception {
         smsc.receiptBeforeResponse = true;
         start();
