@@ -147,7 +147,7 @@ final class SmppLink {
             sessions = result.result();
             current = new Bound(sessions.get(0), bindGeneration);
             log.info("channel {}: bound {} to {}:{}", config.name, config.bindMode, config.host, config.port);
-            if (sessions.stream().anyMatch(AbortableSmppSession::isLost)) {
+            if (aSessionIsLost()) {
                 // A session closed before this result reached the context; its linkLost found no
                 // current bind and ignored it, so nothing else would notice the dead link.
                 linkLost(bindGeneration);
@@ -206,9 +206,14 @@ final class SmppLink {
      * before the bind result): treat the link as lost instead of failing every part against it.
      */
     void notWritten(long bindGeneration) {
-        if (!closed && isCurrent(bindGeneration) && sessions.stream().anyMatch(AbortableSmppSession::isLost)) {
+        if (!closed && isCurrent(bindGeneration) && aSessionIsLost()) {
             linkLost(bindGeneration); // usually a step ahead of the session's own close event
         }
+    }
+
+    /** Context: whether a session of the current bind is gone (see {@link AbortableSmppSession#isLost()}). */
+    private boolean aSessionIsLost() {
+        return sessions.stream().anyMatch(AbortableSmppSession::isLost);
     }
 
     private void linkLost(long bindGeneration) {
